@@ -1,0 +1,38 @@
+"""KD Lab router: page config, navigation and the shared sidebar (language, device). No logic here."""
+from pathlib import Path
+
+import streamlit as st
+
+from kdapp.i18n import LANGUAGES
+from kdapp.ui import t
+
+st.set_page_config(page_title="KD Lab", page_icon="🧪", layout="wide")
+
+# (section, file in pages/, nav key, icon). A page appears once its file exists.
+PAGES = [
+    ("learn", "home.py", "home", "🏠"),
+    ("learn", "lab.py", "lab", "🧪"),
+    ("learn", "soft_labels.py", "soft_labels", "🌡️"),
+    ("learn", "curves.py", "curves", "📈"),
+    ("learn", "methods.py", "methods", "🧰"),
+    ("learn", "transfer.py", "transfer", "🔁"),
+    ("learn", "nlp.py", "nlp", "🔤"),
+    ("practice", "drills.py", "drills", "🎯"),
+    ("practice", "coding.py", "coding", "💻"),
+    ("practice", "progress.py", "progress", "📊"),
+]
+PAGES_DIR = Path(__file__).parent / "pages"
+
+with st.sidebar:
+    st.radio(t("common.language"), list(LANGUAGES), format_func=LANGUAGES.get, key="lang", horizontal=True)
+
+sections: dict[str, list] = {}
+for section, file, key, icon in PAGES:
+    if (PAGES_DIR / file).exists():
+        page = st.Page(f"pages/{file}", title=t(f"nav.{key}"), icon=icon, url_path=key, default=key == "home")
+        sections.setdefault(t(f"nav.{section}"), []).append(page)
+
+with st.sidebar:
+    st.selectbox(t("common.device"), ["auto", "cpu", "cuda"], key="device", help=t("common.device_help"))
+
+st.navigation(sections).run()

@@ -1,0 +1,42 @@
+"""Streamlit helpers every page uses: translated text, the shared settings, errors, progress."""
+import time
+
+import streamlit as st
+
+from kdcore.errors import KDLabError
+
+from .i18n import text
+
+
+def lang() -> str:
+    return st.session_state.get("lang", "en")
+
+
+def t(key: str, **fmt) -> str:
+    """Translate `key` into the learner's language (sidebar switch)."""
+    return text(key, lang(), **fmt)
+
+
+def device_name() -> str:
+    """The sidebar's device choice: auto, cpu or cuda."""
+    return st.session_state.get("device", "auto")
+
+
+def show_error(err: Exception) -> None:
+    """A learner-facing error: the message, never a traceback."""
+    st.error(f"{t('common.error')} {err}" if isinstance(err, KDLabError) else f"{t('common.unexpected')} {err!r}")
+
+
+def drive(records, on_record, min_interval: float = 0.2):
+    """Consume a kdcore metric generator, calling `on_record(record)` at most every
+    `min_interval` seconds (and always for the last record), so the page repaints often
+    without spending its time drawing. Returns the last record."""
+    last, shown = None, 0.0
+    for last in records:
+        now = time.perf_counter()
+        if now - shown >= min_interval or last.get("final"):
+            on_record(last)
+            shown = now
+    if last is not None:
+        on_record(last)
+    return last

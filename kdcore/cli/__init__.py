@@ -1,0 +1,35 @@
+"""`kdlab` command line. With no sub-command it starts the web app.
+
+Sub-commands live one per module in this package; each module defines
+`register(subparsers)`, which adds its parser and sets `run=function(args) -> int`.
+Adding a command is adding a file.
+"""
+import argparse
+import importlib
+import pkgutil
+import sys
+
+from ..errors import KDLabError
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="kdlab", description="KD Lab: knowledge distillation, hands on.")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+        if not info.name.startswith("_"):
+            importlib.import_module(f"{__name__}.{info.name}").register(subparsers)
+    return parser
+
+
+def main(argv=None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv or ["app"])
+    try:
+        return args.run(args) or 0
+    except KDLabError as err:
+        print(f"kdlab {args.command}: error: {err}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130

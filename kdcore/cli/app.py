@@ -1,0 +1,25 @@
+"""`kdlab app` (also plain `kdlab`): start the Streamlit app."""
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+APP = Path(__file__).resolve().parents[2] / "app.py"
+
+
+def run(args) -> int:
+    if not APP.exists():
+        print(f"kdlab: cannot find the app at {APP}; install with `pip install -e .` from a checkout.", file=sys.stderr)
+        return 2
+    cmd = [sys.executable, "-m", "streamlit", "run", str(APP), "--server.port", str(args.port)]
+    if args.headless:
+        cmd += ["--server.headless", "true"]
+    env = dict(os.environ, STREAMLIT_BROWSER_GATHER_USAGE_STATS="false")
+    return subprocess.call(cmd, env=env)
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser("app", help="start the web app (default when no command is given)")
+    parser.add_argument("--port", type=int, default=8501)
+    parser.add_argument("--headless", action="store_true", help="do not open a browser")
+    parser.set_defaults(run=run)
