@@ -1,0 +1,158 @@
+"""The question bank: bilingual interview questions stored as JSON files in `questions/`.
+
+Each file holds a list of questions. A question is
+    {"id", "topic", "difficulty": 1-3, "tags": [...], "demo": "<page>[?key=value&...]",
+     "source": true only for questions taken from the source article,
+     "en": {"q", "a", "points": [...]}, "zh": {"q", "a", "points": [...]},
+     optional "original": {"zh", "en"}   the source article's own answer, kept verbatim,
+     optional "choice": {"answer": i, "en": {"options", "explanation"}, "zh": {...}}}
+`load_bank` validates every field and names the file and question of any mistake, so a typo in
+the data fails the tests instead of showing a broken card to a learner.
+"""
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from ..errors import DataUnavailable, KDLabError
+
+QUESTIONS_DIR = Path(__file__).resolve().parents[2] / "questions"
+LANGS = ("en", "zh")
+TOPICS = ("kd_basics", "temperature", "loss", "features", "transfer", "domain_adaptation", "nlp",
+          "compression", "pitfalls")
+DIFFICULTIES = (1, 2, 3)  # 1 = junior screen, 2 = mid-level interview, 3 = research-lab deep dive
+DEMO_PAGES = ("lab", "soft_labels", "curves", "methods", "transfer", "nlp")
+
+
+class BankError(KDLabError):
+    """A question file is malformed; the message names the file, the question and the field."""
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    topic: str
+    difficulty: int
+    tags: tuple[str, ...]
+    demo: str                  # page url path plus optional query, e.g. "soft_labels?T=8"
+    source: bool               # taken from the source article
+    text: dict                 # lang -> {"q", "a", "points"}
+    original: dict | None      # lang -> the source article's own (shorter) answer
+    choice: dict | None        # {"answer": i, lang -> {"options", "explanation"}}
+
+    def q(self, lang: str) -> str:
+        return self.text[lang]["q"]
+
+    def answer(self, lang: str) -> str:
+        return self.text[lang]["a"]
+
+    def points(self, lang: str) -> list[str]:
+        return self.text[lang]["points"]
+
+    @property
+    def demo_page(self) -> str:
+        return self.demo.split("?", 1)[0]
+
+    @property
+    def demo_query(self) -> dict[str, str]:
+        query = self.demo.partition("?")[2]
+        return dict(pair.split("=", 1) for pair in query.split("&")) if query else {}
+
+
+def _require(condition: bool, where: str, message: str) -> None:
+    if not condition:
+        raise BankError(f"{where}: {message}")
+
+
+def _nonempty_str(value) -> bool:
+    return isinstance(value, str) and value.strip() != ""
+
+
+def parse_question(raw: dict, where: str) -> Question:
+    """Validate one raw question dict and build a Question; `where` prefixes error messages."""
+    _require(isinstance(raw, dict), where, "each question must be a JSON object")
+    where = f"{where} ({raw.get('id', '?')})"
+    _require(_nonempty_str(raw.get("id")), where, "missing 'id'")
+    _require(raw.get("topic") in TOPICS, where, f"'topic' must be one of {', '.join(TOPICS)}")
+    _require(raw.get("difficulty") in DIFFICULTIES, where, "'difficulty' must be 1, 2 or 3")
+    tags = raw.get("tags")
+    _require(isinstance(tags, list) and tags and all(map(_nonempty_str, tags)), where, "'tags' must be a non-empty list")
+    demo = raw.get("demo", "")
+    _require(demo.split("?", 1)[0] in DEMO_PAGES, where, f"'demo' must start with one of {', '.join(DEMO_PAGES)}")
+    for lang in LANGS:
+        block = raw.get(lang)
+        _require(isinstance(block, dict), where, f"missing '{lang}' block")
+        _require(_nonempty_str(block.get("q")) and _nonempty_str(block.get("a")), where, f"'{lang}' needs 'q' and 'a'")
+        points = block.get("points")
+        _require(isinstance(points, list) and len(points) >= 2 and all(map(_nonempty_str, points)),
+                 where, f"'{lang}.points' needs at least two key points")
+    _require(len(raw["en"]["points"]) == len(raw["zh"]["points"]), where, "en and zh key points differ in number")
+    source = raw.get("source", False)
+    _require(isinstance(source, bool), where, "'source' must be true or false")
+    original = raw.get("original")
+    _require((original is not None) == source, where, "source questions (and only they) keep the 'original' answer")
+    if original is not None:
+        _require(all(_nonempty_str(original.get(lang)) for lang in LANGS), where, "'original' needs en and zh")
+    choice = raw.get("choice")
+    if choice is not None:
+        counts = set()
+        for lang in LANGS:
+            block = choice.get(lang, {})
+            options = block.get("options")
+            _require(isinstance(options, list) and len(options) >= 3 and all(map(_nonempty_str, options)),
+                     where, f"'choice.{lang}.options' needs at least three options")
+            _require(len(set(options)) == len(options), where, f"'choice.{lang}.options' repeats an option")
+            _require(_nonempty_str(block.get("explanation")), where, f"'choice.{lang}.explanation' is missing")
+            counts.add(len(options))
+        _require(len(counts) == 1, where, "en and zh options differ in number")
+        _require(choice.get("answer") in range(counts.pop()), where, "'choice.answer' is not an option index")
+    text = {lang: {"q": raw[lang]["q"], "a": raw[lang]["a"], "points": list(raw[lang]["points"])} for lang in LANGS}
+    return Question(raw["id"], raw["topic"], raw["difficulty"], tuple(tags), demo, source, text, original, choice)
+
+
+def load_bank(directory: Path = QUESTIONS_DIR) -> tuple[Question, ...]:
+    """Every question in `directory/*.json`, validated; ids must be unique across files."""
+    files = sorted(Path(directory).glob("*.json"))
+    if not files:
+        raise DataUnavailable(f"No question files found in {directory}; the bank ships with the app in questions/.")
+    questions, seen = [], set()
+    for path in files:
+        try:
+            raw_list = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
+            raise BankError(f"{path.name}: not readable JSON ({err})") from err
+        _require(isinstance(raw_list, list), path.name, "the file must hold a JSON list of questions")
+        for index, raw in enumerate(raw_list):
+            question = parse_question(raw, f"{path.name}[{index}]")
+            _require(question.id not in seen, path.name, f"duplicate id {question.id!r}")
+            seen.add(question.id)
+            questions.append(question)
+    return tuple(questions)
+
+
+@lru_cache(maxsize=1)
+def default_bank() -> tuple[Question, ...]:
+    return load_bank()
+
+
+def select(questions, topics=(), difficulties=(), source_only=False, kind="any") -> list[Question]:
+    """Questions matching every filter; empty `topics`/`difficulties` mean "all".
+    kind: "any", "choice" (has a multiple-choice form) or "open"."""
+    return [q for q in questions
+            if (not topics or q.topic in topics) and (not difficulties or q.difficulty in difficulties)
+            and (q.source or not source_only) and (kind != "choice" or q.choice) and (kind != "open" or not q.choice)]
+
+
+def statistics(questions, exercises=()) -> dict:
+    """Counts for `kdlab questions --json` and the drill page header."""
+    by_topic = {topic: sum(q.topic == topic for q in questions) for topic in TOPICS}
+    return {
+        "total": len(questions),
+        "by_language": {lang: sum(bool(q.text[lang]["q"]) for q in questions) for lang in LANGS},
+        "by_topic": by_topic,
+        "by_difficulty": {str(d): sum(q.difficulty == d for q in questions) for d in DIFFICULTIES},
+        "from_source": sum(q.source for q in questions),
+        "original": sum(not q.source for q in questions),
+        "multiple_choice": sum(q.choice is not None for q in questions),
+        "coding_exercises": len(exercises),
+    }
