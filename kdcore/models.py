@@ -1,0 +1,80 @@
+"""Teacher and student networks for image inputs of any (C, H, W), e.g. 1×28×28, 1×8×8, 3×32×32.
+
+Contract: `model(x)` returns logits (B, classes); `model(x, features=True)` returns
+`(features, logits)` where `features` is a list of intermediate activations, earliest first:
+a spatial map (B, C', H', W') where the model has one, and always the penultimate embedding
+(B, D) last. Feature-based distillation methods need no model-specific code.
+"""
+import torch
+from torch import nn
+
+from .errors import ConfigError
+
+
+class TeacherCNN(nn.Module):
+    """Two conv blocks and a wide hidden layer: ≈421 k parameters on 28×28 digits (width 32)."""
+
+    def __init__(self, in_shape, num_classes=10, width=32, hidden=128):
+        super().__init__()
+        channels, height, width_px = in_shape
+        self.conv = nn.Sequential(
+            nn.Conv2d(channels, width, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+            nn.Conv2d(width, 2 * width, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2))
+        flat = 2 * width * (height // 4) * (width_px // 4)
+        self.hidden = nn.Sequential(nn.Flatten(), nn.Dropout(0.25), nn.Linear(flat, hidden), nn.ReLU())
+        self.head = nn.Sequential(nn.Dropout(0.25), nn.Linear(hidden, num_classes))
+
+    def forward(self, x, features=False):
+        fmap = self.conv(x)  # (B, 2w, H/4, W/4)
+        embedding = self.hidden(fmap)  # (B, hidden)
+        logits = self.head(embedding)
+        return ([fmap, embedding], logits) if features else logits
+
+
+class StudentMLP(nn.Module):
+    """One hidden layer of `width` units: the classic tiny student (784-32-10 ≈ 25 k parameters)."""
+
+    def __init__(self, in_shape, num_classes=10, width=32):
+        super().__init__()
+        dim = in_shape[0] * in_shape[1] * in_shape[2]
+        self.hidden = nn.Sequential(nn.Flatten(), nn.Linear(dim, width), nn.ReLU())
+        self.head = nn.Linear(width, num_classes)
+
+    def forward(self, x, features=False):
+        embedding = self.hidden(x)  # (B, width)
+        logits = self.head(embedding)
+        return ([embedding], logits) if features else logits
+
+
+class StudentCNN(nn.Module):
+    """Two narrow conv blocks and global average pooling: few parameters, spatial features."""
+
+    def __init__(self, in_shape, num_classes=10, width=8):
+        super().__init__()
+        self.conv = nn.Sequential(
+            nn.Conv2d(in_shape[0], width, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+            nn.Conv2d(width, 2 * width, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2))
+        self.pool = nn.Sequential(nn.AdaptiveAvgPool2d(1), nn.Flatten())
+        self.head = nn.Linear(2 * width, num_classes)
+
+    def forward(self, x, features=False):
+        fmap = self.conv(x)  # (B, 2w, H/4, W/4)
+        embedding = self.pool(fmap)  # (B, 2w)
+        logits = self.head(embedding)
+        return ([fmap, embedding], logits) if features else logits
+
+
+FAMILIES = {"teacher-cnn": TeacherCNN, "mlp": StudentMLP, "cnn": StudentCNN}
+STUDENTS = ("mlp", "cnn")
+
+
+def build(family: str, in_shape, num_classes: int = 10, width: int | None = None) -> nn.Module:
+    """A fresh model; `width` is hidden units (mlp) or first-layer channels (cnn, teacher-cnn)."""
+    if family not in FAMILIES:
+        raise ConfigError(f"Unknown model family {family!r}; choose one of {', '.join(FAMILIES)}.")
+    if width is not None and not 1 <= width <= 4096:
+        raise ConfigError(f"Width must be between 1 and 4096, got {width}.")
+    if min(in_shape[1:]) < 4:
+        raise ConfigError(f"Images must be at least 4×4 pixels, got {in_shape}.")
+    kwargs = {} if width is None else {"width": width}
+    return FAMILIES[family](tuple(in_shape), num_classes, **kwargs)

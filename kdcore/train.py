@@ -1,0 +1,132 @@
+"""Training and evaluation loops. `fit` is a generator of small metric records: the CLI prints them,
+a notebook collects them, a page draws them; stopping early is just stopping the iteration.
+
+Every step is a slice of whole in-memory tensors by a shuffled index; the teacher's logits are
+precomputed once per dataset and sliced the same way, so a student step costs one student forward
+and backward.
+"""
+import math
+import time
+from collections.abc import Iterator
+
+import torch
+from torch import nn
+
+from .augment import random_shift
+from .errors import ConfigError
+from .methods import Distiller, HardLabels
+
+EVAL_BATCH = 2048
+
+
+@torch.inference_mode()
+def predict_logits(model: nn.Module, x: torch.Tensor) -> torch.Tensor:
+    """Logits (N, C) for a whole tensor of images, in evaluation mode, on the model's device, returned on the CPU."""
+    model.eval()
+    device = next(model.parameters()).device
+    return torch.cat([model(x[i:i + EVAL_BATCH].to(device)).float().cpu() for i in range(0, len(x), EVAL_BATCH)])
+
+
+def accuracy(model: nn.Module, x: torch.Tensor, y: torch.Tensor) -> float:
+    return (predict_logits(model, x).argmax(1) == y.cpu()).float().mean().item()
+
+
+def _batches(n: int, batch_size: int, steps: int, generator: torch.Generator) -> Iterator[torch.Tensor]:
+    """`steps` index batches of size ≤ batch_size, walking through successive shuffles of range(n);
+    lets a small labelled set take as many steps as a large transfer set (equal compute)."""
+    done, order = 0, torch.randperm(n, generator=generator)
+    while done < steps:
+        if len(order) < batch_size and n >= batch_size:
+            order = torch.cat([order, torch.randperm(n, generator=generator)])
+        yield order[:batch_size]
+        order = order[batch_size:]
+        if len(order) == 0:
+            order = torch.randperm(n, generator=generator)
+        done += 1
+
+
+def fit(model: nn.Module, x: torch.Tensor, y: torch.Tensor, *, epochs: int, method: Distiller | None = None,
+        teacher_logits: torch.Tensor | None = None, teacher: nn.Module | None = None,
+        labelled: torch.Tensor | None = None, x_eval: torch.Tensor | None = None, y_eval: torch.Tensor | None = None,
+        batch_size: int = 128, lr: float = 3e-3, weight_decay: float = 0.0, shift: int = 0, seed: int = 0,
+        steps_per_epoch: int | None = None, device: torch.device | str = "cpu") -> Iterator[dict]:
+    """Train `model` in place with `method` (default: hard labels) and yield a record per step.
+
+    x, y: the training (transfer) set, (N, C, H, W) and (N,). labelled: (N,) bool, which labels the
+    method may use (default all). teacher_logits: (N, C) precomputed teacher outputs aligned with x;
+    used when the method consumes the teacher and there is no augmentation, else `teacher` is run.
+    Records: step, steps, epoch, progress (0–1), loss, one key per loss term, elapsed (s); at each
+    epoch end also eval_accuracy (on x_eval/y_eval when given); the last record has final=True.
+    """
+    if epochs < 1:
+        raise ConfigError(f"Epochs must be at least 1, got {epochs}.")
+    if batch_size < 1:
+        raise ConfigError(f"Batch size must be at least 1, got {batch_size}.")
+    method = method or HardLabels()
+    needs_teacher = "teacher" in method.consumes
+    needs_features = "features" in method.consumes
+    use_cached = needs_teacher and teacher_logits is not None and shift == 0 and not needs_features
+    if needs_teacher and not use_cached and teacher is None:
+        raise ConfigError("This method needs the teacher model (or its precomputed logits without augmentation).")
+
+    device = torch.device(device)
+    torch.manual_seed(seed)  # dropout and any other global randomness
+    generator = torch.Generator().manual_seed(seed)  # batch order and shifts
+    model.to(device).train()
+    method.to(device).train()
+    x, y = x.to(device), y.to(device)
+    labelled = (torch.ones(len(y), dtype=torch.bool) if labelled is None else labelled).to(device)
+    teacher_logits = teacher_logits.to(device) if use_cached else None
+    if teacher is not None and not use_cached:
+        teacher.to(device).eval()
+
+    steps_per_epoch = steps_per_epoch or math.ceil(len(x) / batch_size)
+    total = epochs * steps_per_epoch
+    params = list(model.parameters()) + list(method.parameters())
+    optimizer = torch.optim.Adam(params, lr=lr, weight_decay=weight_decay)
+    schedule = torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=lr, total_steps=total)
+    start = time.perf_counter()
+
+    for step, idx in enumerate(_batches(len(x), batch_size, total, generator), start=1):
+        idx = idx.to(device)
+        xb = random_shift(x[idx], shift, generator)
+        student_out = _outputs(model, xb, needs_features)
+        teacher_out = None
+        if needs_teacher:
+            if use_cached:
+                teacher_out = {"logits": teacher_logits[idx]}
+            else:
+                with torch.no_grad():
+                    teacher_out = _outputs(teacher, xb, needs_features)
+        terms = method(student_out, teacher_out, y[idx], labelled[idx])
+        loss = sum(terms.values())
+        optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        optimizer.step()
+        schedule.step()
+
+        record = {"step": step, "steps": total, "epoch": (step - 1) // steps_per_epoch + 1,
+                  "progress": step / total, "loss": loss.item(), **{k: v.item() for k, v in terms.items()},
+                  "elapsed": time.perf_counter() - start}
+        if step % steps_per_epoch == 0 and x_eval is not None:
+            record["eval_accuracy"] = accuracy(model, x_eval, y_eval)
+            model.train()
+        if step == total:
+            record["final"] = True
+        yield record
+    model.eval()
+
+
+def _outputs(model: nn.Module, x: torch.Tensor, features: bool) -> dict:
+    if features:
+        feats, logits = model(x, features=True)
+        return {"logits": logits, "features": feats}
+    return {"logits": model(x)}
+
+
+def run(records: Iterator[dict]) -> dict:
+    """Exhaust a record generator and return its last record (for scripts and tests)."""
+    last = {}
+    for last in records:
+        pass
+    return last
