@@ -33,7 +33,7 @@ class LabConfig:
     student_width: int = 32  # hidden units (mlp) or first-layer channels (cnn): 784-32-10 ≈ 25 k parameters
     temperature: float = 4.0  # T softens both distributions; T² rescales the soft term's gradients
     alpha: float = 0.9  # weight of the distillation term; 1 − α weights the hard-label term
-    epochs: int = 60  # student epochs over the transfer set (the hard-label student takes as many steps)
+    epochs: int = 30  # student epochs over the transfer set (the hard-label student takes as many steps)
     labelled_fraction: float = 0.1  # share of training images whose label the students may use
     seeds: tuple[int, ...] = (0,)  # one run per seed: init, batch order and which images are labelled
     batch_size: int = 128
