@@ -12,8 +12,15 @@ import sys
 from ..errors import KDLabError
 
 
+class OneLineParser(argparse.ArgumentParser):
+    """Bad options print one line (no usage dump) and exit 2; `--help` still shows everything."""
+
+    def error(self, message):
+        self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="kdlab", description="KD Lab: knowledge distillation, hands on.")
+    parser = OneLineParser(prog="kdlab", description="KD Lab: knowledge distillation, hands on.")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
         if not info.name.startswith("_"):
