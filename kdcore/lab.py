@@ -111,6 +111,25 @@ def agreement(student_logits: torch.Tensor, teacher_logits: torch.Tensor) -> flo
     return (student_logits.argmax(1) == teacher_logits.argmax(1)).float().mean().item()
 
 
+def train_student(config: LabConfig, phase: str, seed: int, x: torch.Tensor, y: torch.Tensor,
+                  teacher_logits: torch.Tensor, x_eval=None, y_eval=None, device="cpu"):
+    """A fresh student for `seed` and the `fit` generator that trains it on the transfer set x (N, …),
+    y (N,): phase "baseline" uses only the labelled images' hard labels (taking as many steps as the
+    KD run: equal compute), "kd" every image with the teacher's logits (N, C) as soft labels.
+    Returns (student, records, labelled mask (N,)). Shared by the Lab, sweeps and omitted-class runs."""
+    mask = labelled_mask(y, config.labelled_fraction, seed)
+    torch.manual_seed(seed)
+    student = models.build(config.student, tuple(x.shape[1:]), teacher_logits.shape[1], config.student_width)
+    common = dict(epochs=config.epochs, seed=seed, batch_size=config.batch_size, lr=config.lr,
+                  x_eval=x_eval, y_eval=y_eval, device=device)
+    if phase == "baseline":
+        records = fit(student, x[mask], y[mask], steps_per_epoch=math.ceil(len(x) / config.batch_size), **common)
+    else:
+        kd_method = methods.get("kd", temperature=config.temperature, alpha=config.alpha)
+        records = fit(student, x, y, method=kd_method, teacher_logits=teacher_logits, labelled=mask, **common)
+    return student, records, mask
+
+
 def run_lab(config: LabConfig, data: datasets.Dataset | None = None):
     """Generator of records with "phase" in data/teacher/soft_labels/baseline/kd/profile/done and
     "overall" progress (0–1). The last record (final=True) carries "result": a LabResult."""
@@ -130,23 +149,12 @@ def run_lab(config: LabConfig, data: datasets.Dataset | None = None):
     done_before = 1 - share_left
     yield {"phase": "soft_labels", "overall": done_before, "soft_labels": teacher.train_logits.shape[0]}
 
-    kd_method = methods.get("kd", temperature=config.temperature, alpha=config.alpha)
-    steps_per_epoch = math.ceil(len(data.x_train) / config.batch_size)
     eval_x, eval_y = data.x_test[:2000], data.y_test[:2000]
     runs = [(seed, phase) for seed in config.seeds for phase in ("baseline", "kd")]
     per_seed, curves, student = [], [], None
     for i, (seed, phase) in enumerate(runs):
-        mask = labelled_mask(data.y_train, config.labelled_fraction, seed)
-        torch.manual_seed(seed)
-        student = models.build(config.student, data.in_shape, data.num_classes, config.student_width)
-        if phase == "baseline":  # hard labels only, on the labelled images, same number of steps
-            records = fit(student, data.x_train[mask], data.y_train[mask], epochs=config.epochs, seed=seed,
-                          batch_size=config.batch_size, lr=config.lr, steps_per_epoch=steps_per_epoch,
-                          x_eval=eval_x, y_eval=eval_y, device=device)
-        else:
-            records = fit(student, data.x_train, data.y_train, epochs=config.epochs, method=kd_method,
-                          teacher_logits=teacher.train_logits, labelled=mask, seed=seed,
-                          batch_size=config.batch_size, lr=config.lr, x_eval=eval_x, y_eval=eval_y, device=device)
+        student, records, mask = train_student(config, phase, seed, data.x_train, data.y_train,
+                                               teacher.train_logits, eval_x, eval_y, device)
         for record in records:
             if "eval_accuracy" in record:
                 curves.append({"phase": phase, "seed": seed, "epoch": record["epoch"], "accuracy": record["eval_accuracy"]})
