@@ -132,7 +132,8 @@ def load_bank(directory: Path = QUESTIONS_DIR) -> tuple[Question, ...]:
 
 @lru_cache(maxsize=1)
 def default_bank() -> tuple[Question, ...]:
-    return load_bank()
+    """The shipped bank, source questions first, then by difficulty (the order new cards are met)."""
+    return tuple(sorted(load_bank(), key=lambda q: (not q.source, q.difficulty)))
 
 
 def select(questions, topics=(), difficulties=(), source_only=False, kind="any") -> list[Question]:
