@@ -31,12 +31,13 @@ def drive(records, on_record, min_interval: float = 0.2):
     """Consume a kdcore metric generator, calling `on_record(record)` at most every
     `min_interval` seconds (and always for the last record), so the page repaints often
     without spending its time drawing. Returns the last record."""
-    last, shown = None, 0.0
+    last, shown, pending = None, 0.0, False
     for last in records:
         now = time.perf_counter()
-        if now - shown >= min_interval or last.get("final"):
+        pending = not (now - shown >= min_interval or last.get("final"))
+        if not pending:
             on_record(last)
             shown = now
-    if last is not None:
+    if pending:
         on_record(last)
     return last

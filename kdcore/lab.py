@@ -75,10 +75,18 @@ class LabResult:
 
     def readout(self) -> dict:
         """The numbers the plain-words panel reads: gain in points, share of the teacher's accuracy
-        the student keeps, and its size relative to the teacher."""
-        kd, _ = self.mean_sd("kd_accuracy")
-        base, _ = self.mean_sd("baseline_accuracy")
-        return {"gain_points": 100 * (kd - base), "kept_percent": 100 * kd / self.teacher.test_accuracy,
+        the student keeps, its size relative to the teacher, and a verdict: "gain" or "loss" when
+        the difference exceeds twice the noise, else "noise". The noise is the larger of the
+        seed-to-seed spread and the sampling error of a difference of two accuracies measured on
+        n test images, sqrt(2 p (1 − p) / n)."""
+        kd, kd_sd = self.mean_sd("kd_accuracy")
+        base, base_sd = self.mean_sd("baseline_accuracy")
+        n = len(self.teacher.test_logits) * len(self.per_seed)
+        noise = max(kd_sd, base_sd, math.sqrt(2 * kd * (1 - kd) / n))
+        gain = kd - base
+        verdict = "gain" if gain > 2 * noise else "loss" if gain < -2 * noise else "noise"
+        return {"gain_points": 100 * gain, "noise_points": 100 * noise, "verdict": verdict,
+                "kept_percent": 100 * kd / self.teacher.test_accuracy,
                 "size_percent": 100 * self.student_profile["params"] / self.teacher_profile["params"]}
 
     def to_dict(self) -> dict:

@@ -1,0 +1,37 @@
+"""Figures for the Distillation Lab: live learning curves and the teacher's soft labels."""
+import plotly.graph_objects as go
+import torch
+
+COLOURS = {"teacher": "#6c757d", "baseline": "#e8793a", "kd": "#2a7bd4"}
+LAYOUT = dict(template="plotly_white", height=360, margin=dict(l=50, r=20, t=40, b=45),
+              legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0))
+
+
+def learning_curves(teacher_curve, student_curves, names: dict, title: str, axis: dict) -> go.Figure:
+    """Held-out accuracy (%) per epoch. teacher_curve: [(epoch, acc)]; student_curves: records with
+    phase, seed, epoch, accuracy. names maps phase → legend label; axis has "x" and "y" titles."""
+    fig = go.Figure()
+    if teacher_curve:
+        fig.add_trace(go.Scatter(x=[e for e, _ in teacher_curve], y=[100 * a for _, a in teacher_curve],
+                                 name=names["teacher"], mode="lines+markers", line=dict(color=COLOURS["teacher"], dash="dot")))
+    seeds = sorted({r["seed"] for r in student_curves})
+    for phase in ("baseline", "kd"):
+        for seed in seeds:
+            rows = [r for r in student_curves if r["phase"] == phase and r["seed"] == seed]
+            if rows:
+                fig.add_trace(go.Scatter(x=[r["epoch"] for r in rows], y=[100 * r["accuracy"] for r in rows],
+                                         name=names[phase], legendgroup=phase, showlegend=seed == seeds[0],
+                                         mode="lines", line=dict(color=COLOURS[phase])))
+    fig.update_layout(title=title, xaxis_title=axis["x"], yaxis_title=axis["y"], **LAYOUT)
+    return fig
+
+
+def soft_label_bars(teacher_logits: torch.Tensor, temperature: float, classes, names: dict, title: str) -> go.Figure:
+    """One image's teacher probabilities at T = 1 and at the chosen T, side by side. logits: (C,)."""
+    fig = go.Figure()
+    for T, colour in ((1.0, COLOURS["teacher"]), (temperature, COLOURS["kd"])):
+        probs = torch.softmax(teacher_logits / T, dim=0)
+        fig.add_trace(go.Bar(x=list(classes), y=probs.tolist(), name=names["T"].format(T=T), marker_color=colour))
+    fig.update_layout(title=title, barmode="group", yaxis_title=names["y"], yaxis_range=[0, 1],
+                      **{**LAYOUT, "height": 280})
+    return fig
