@@ -68,3 +68,13 @@ def most_confusing(logits: torch.Tensor, count: int) -> torch.Tensor:
     largest probabilities at T = 1. (N, C) → (count,)."""
     top2 = torch.softmax(logits.float(), dim=-1).topk(2, dim=-1).values  # (N, 2)
     return (top2[:, 0] - top2[:, 1]).argsort()[:count]
+
+
+def explain(logits: torch.Tensor, labels: torch.Tensor, chosen: torch.Tensor, temperature: float) -> dict:
+    """Everything the Soft Labels page redraws when T moves, from cached logits (N, C) and labels (N,):
+    probs (B, C) of the chosen rows, their entropies (B,) in bits, the (C, C) similarity matrix and
+    the top look-alike pairs as (true, looks_like, share) index triples."""
+    matrix = similarity_matrix(logits, labels, temperature)
+    probs = soften(logits[chosen], temperature)
+    return {"probs": probs, "entropy": entropy(probs), "matrix": matrix,
+            "lookalikes": top_lookalikes(matrix, range(matrix.shape[0]))}

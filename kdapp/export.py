@@ -1,0 +1,55 @@
+"""Export buttons: results as CSV, charts as interactive HTML (plotly.js inlined, so it opens
+offline) and the trained student's weights.
+
+PNG is rendered by the browser: every chart's toolbar has plotly's camera button, configured here
+to save a 2× PNG named after the chart. Server-side PNG would need kaleido and a headless Chrome on
+the server, which a classroom laptop may not have, so the app does not offer it.
+"""
+import io
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+import torch
+
+from .ui import t
+
+
+def plot_config(name: str) -> dict:
+    """plotly config for st.plotly_chart: the camera button downloads `<name>.png` at 2× scale."""
+    return {"displaylogo": False, "toImageButtonOptions": {"format": "png", "filename": name, "scale": 2}}
+
+
+def chart(fig: go.Figure, name: str, key: str) -> None:
+    st.plotly_chart(fig, config=plot_config(name), key=key)
+
+
+def csv_text(rows: list[dict]) -> str:
+    return pd.DataFrame(rows).to_csv(index=False)
+
+
+def chart_html(fig: go.Figure) -> str:
+    """A standalone page (≈4.8 MB, plotly.js included) that works without a network."""
+    return fig.to_html(include_plotlyjs=True, full_html=True)
+
+
+def weights_bytes(state_dict: dict) -> bytes:
+    """A state_dict as `torch.save` bytes: load with torch.load(..., weights_only=True)."""
+    buffer = io.BytesIO()
+    torch.save({k: v.cpu() for k, v in state_dict.items()}, buffer)
+    return buffer.getvalue()
+
+
+def export_buttons(name: str, key: str, rows: list[dict] | None = None, fig: go.Figure | None = None,
+                   weights: dict | None = None) -> None:
+    """A row of download buttons; files are built only when clicked (deferred), nothing reruns."""
+    buttons = [(rows, "csv", lambda: csv_text(rows), f"{name}.csv", "text/csv"),
+               (fig, "html", lambda: chart_html(fig), f"{name}.html", "text/html"),
+               (weights, "weights", lambda: weights_bytes(weights), f"{name}-student.pt", "application/octet-stream")]
+    buttons = [b for b in buttons if b[0] is not None]
+    columns = st.columns(len(buttons) + 1 if fig is not None else len(buttons))
+    for column, (_, kind, make, file_name, mime) in zip(columns, buttons):
+        column.download_button(t(f"share.{kind}"), make, file_name=file_name, mime=mime, key=f"{key}_{kind}",
+                               on_click="ignore", icon="⬇️")
+    if fig is not None:
+        columns[-1].caption(t("share.png_hint"))
