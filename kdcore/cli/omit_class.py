@@ -18,7 +18,7 @@ def run(args) -> int:
                    student_width=args.width, temperature=args.temperature, alpha=args.alpha, epochs=args.epochs,
                    device=args.device)
     for record in run_omit(OmitConfig(args.digit, tuple(args.seeds), base)):
-        if record.get("final") and record["phase"] in ("hard", "kd"):
+        if record["phase"] in ("hard", "kd") and record["step"] == record["steps"]:
             progress(f"{record['phase']} student, seed {record['seed']}: trained in {record['elapsed']:.1f} s", args.json)
     r = record["result"]
     text = (f"digit {r['digit']} ({r['digit_test_images']} test images, never in the transfer set): hard labels "
