@@ -25,7 +25,7 @@ if code_key not in st.session_state:
 if not allowed:
     st.info(t("coding.disabled"))
 code = st.text_area(t("coding.editor"), key=code_key, height=460, help=t("coding.editor_help"))
-c1, c2, _ = st.columns([1.2, 1.2, 4])
+c1, c2, _ = st.columns([1.3, 1.7, 3])
 submitted = c1.button(t("coding.submit"), key="coding_submit", type="primary", disabled=not allowed)
 if c2.button(t("coding.reset"), key="coding_reset"):
     del st.session_state[code_key]
@@ -51,7 +51,7 @@ if result is not None:
     {"passed": st.success, "failed": st.warning}.get(result.status, st.error)(f"{t(f'coding.status_{result.status}')} — {summary}")
     st.dataframe([{t("coding.col_test"): ("✅ " if r.passed else "❌ ") + r.name, t("coding.col_message"): r.message,
                    t("coding.col_seconds"): round(r.seconds, 2)} for r in result.tests],
-                 hide_index=True, use_container_width=True, key="coding_results")
+                 hide_index=True, width="stretch", key="coding_results")
     if result.stdout.strip():
         with st.expander(t("coding.stdout")):
             st.code(result.stdout, language=None)

@@ -66,7 +66,7 @@ def flashcards() -> None:
     dw.answer_card(question, content_lang)
     st.markdown(f"**{t('drills.rate')}**")
     for column, rating in zip(st.columns(4), scheduler.RATINGS):
-        if column.button(t(f"drills.rating_{rating}"), key=f"flash_{rating}", use_container_width=True):
+        if column.button(t(f"drills.rating_{rating}"), key=f"flash_{rating}", width="stretch"):
             card = store.record(question.id, "flashcard", rating, dw.FLASH_SCORES[rating])
             st.session_state["flash_shown"] = None
             st.session_state["flash_last"] = t("drills.next_review", when=card.due.astimezone().strftime("%Y-%m-%d %H:%M"))
@@ -152,8 +152,6 @@ def mock_interview() -> None:
                 dw.choice_block(question, content_lang, f"mock{position}", lambda r: record(float(r["correct"])))
             else:
                 dw.selfcheck_block(question, content_lang, f"mock{position}", lambda c, n: record(c / n))
-        if question.id in interview.scores and st.button(t("drills.next"), key="mock_next"):
-            st.rerun()
         return
     report = mock.report(interview, by_id, time.time())
     if not st.session_state.get("mock_saved"):
@@ -178,7 +176,7 @@ def render_report(report: dict) -> None:
     st.plotly_chart(topic_scores_figure(report["by_topic"], names, t("drills.mock_by_topic")), key="mock_chart")
     st.dataframe([{t("drills.col_question"): by_id[row["id"]].q(content_lang),
                    t("drills.col_score"): round(row["score"], 2)} for row in report["questions"]],
-                 hide_index=True, use_container_width=True)
+                 hide_index=True, width="stretch")
 
 
 if st.session_state.get("flash_last") and mode == "flashcards":

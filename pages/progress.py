@@ -33,7 +33,7 @@ else:
     st.dataframe([{t("progress.col_topic"): names[r["topic"]], t("progress.col_questions"): r["questions"],
                    t("progress.col_seen"): r["seen"], t("progress.due"): r["due"],
                    t("progress.retention"): "—" if r["retention"] is None else f"{r['retention']:.0%}"} for r in rows],
-                 hide_index=True, use_container_width=True)
+                 hide_index=True, width="stretch")
 mocks = store.scores("mock")
 if mocks:
     st.plotly_chart(charts.scores_figure(mocks, t("progress.mock_title"), t("progress.mock_score")), key="progress_mocks")

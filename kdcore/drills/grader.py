@@ -79,7 +79,7 @@ def grade(exercise: Exercise, code: str, limits: sandbox.Limits = sandbox.Limits
     files = {"solution.py": code, "hidden_tests.py": exercise.tests, "harness.py": HARNESS.read_text(encoding="utf-8")}
     run = sandbox.run(files, "harness.py", limits, result_files=("results.json",))
     raw = _parse_results(run.files.get("results.json"))
-    tests = [TestOutcome(r["name"], r["passed"], r["message"], r["seconds"]) for r in raw]
+    tests = [TestOutcome(r["name"], r["passed"], r["message"], r["seconds"]) for r in raw or []]
     if run.timed_out or run.returncode in (-9, -24):  # SIGKILL after the wall clock, SIGXCPU after the CPU limit
         status = "timeout"
         tests.append(TestOutcome("time limit", False,
