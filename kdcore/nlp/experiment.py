@@ -1,0 +1,178 @@
+"""The whole NLP distillation demo as one generator: teacher (disk-cached), then a student from
+scratch, then one student per distillation method, all with the same initialisation, batches and
+number of steps so the comparison is fair. Used by the page, the CLI and the benchmark.
+"""
+import dataclasses
+import hashlib
+import time
+from dataclasses import dataclass, field
+
+import torch
+
+from .. import cache
+from ..device import resolve
+from ..errors import ConfigError
+from .corpus import Corpus
+from .model import CharGPT, GPTConfig
+from .objectives import LabelsOnly, SequenceKD, TokenKD, teacher_table
+from .sampling import generate_windows
+from .train import GridWindows, RandomWindows, TrainConfig, fit, validation_bpc
+
+METHODS = ("forward-kl", "reverse-kl", "sequence")
+
+
+@dataclass(frozen=True)
+class NLPConfig:
+    teacher: GPTConfig = GPTConfig(context=64, layers=4, heads=4, width=128)  # ~0.8 M parameters
+    teacher_training: TrainConfig = TrainConfig(steps=450, batch=32, eval_every=75)  # ~0.9 M characters seen
+    student: GPTConfig = GPTConfig(context=64, layers=2, heads=2, width=48)  # ~65 k parameters, ~13× smaller
+    student_training: TrainConfig = TrainConfig(steps=600, batch=32, eval_every=100)  # same for every student
+    methods: tuple = ("forward-kl",)  # distillation variants to run after the scratch student
+    temperature: float = 1.0  # T of the token-level KL terms
+    alpha: float = 0.5  # weight of the distillation term (sequence-level: share of teacher-written windows)
+    generated_windows: int = 2048  # teacher-written windows for sequence-level KD
+    prompt_length: int = 16  # real characters that start each teacher-written window
+    device: str = "auto"  # auto = GPU when present
+
+    def validate(self, corpus: Corpus) -> None:
+        unknown = set(self.methods) - set(METHODS)
+        if unknown:
+            raise ConfigError(f"Unknown method(s) {sorted(unknown)}; choose from {', '.join(METHODS)}.")
+        if not self.temperature > 0:
+            raise ConfigError("The temperature T must be above 0.")
+        if not 0 <= self.alpha <= 1:
+            raise ConfigError("α must lie between 0 and 1.")
+        longest = max(self.teacher.context, self.student.context) + 2
+        if len(corpus.valid) < longest or len(corpus.train) < longest:
+            raise ConfigError(f"The corpus is too short for a context of {longest - 2} characters: its validation "
+                              f"part has {len(corpus.valid):,}. Use a longer text.")
+
+
+@dataclass
+class ModelResult:
+    model: CharGPT
+    params: int
+    val_bpc: float
+    train_tokens_per_second: float
+    inference_tokens_per_second: float
+    seconds: float
+    curve: list = field(default_factory=list)  # [(step, seconds, val_bpc), ...]
+    cached: bool = False
+
+
+def inference_speed(model, tokens: torch.Tensor) -> float:
+    """Characters per second scored by one batched pass over the validation text."""
+    start = time.perf_counter()
+    validation_bpc(model, tokens)
+    usable = (len(tokens) - 1) // model.config.context * model.config.context
+    return usable / (time.perf_counter() - start)
+
+
+def _train(model, objective, corpus, training: TrainConfig, phase: str, results: dict):
+    curve, record = [], {}
+    for record in fit(model, objective, corpus.valid, training):
+        if "val_bpc" in record:
+            curve.append((record["step"], record["elapsed"], record["val_bpc"]))
+        yield {"phase": phase, **record, "final": False}
+    results[phase] = ModelResult(model, model.num_params(), record["val_bpc"], record["tokens_per_second"],
+                                 inference_speed(model, corpus.valid), record["elapsed"], curve)
+
+
+class NLPExperiment:
+    """`run()` yields metric records (each with a "phase"); afterwards `results` maps phase →
+    ModelResult ("teacher", "scratch", then each method)."""
+
+    def __init__(self, corpus: Corpus, config: NLPConfig = NLPConfig()):
+        config.validate(corpus)
+        self.corpus, self.config = corpus, config
+        self.device = resolve(config.device)
+        self.teacher_config = dataclasses.replace(config.teacher, vocab_size=corpus.vocab_size)
+        self.student_config = dataclasses.replace(config.student, vocab_size=corpus.vocab_size)
+        self.results: dict[str, ModelResult] = {}
+        self.teacher_outputs = None  # (W, L, V) float16, loaded or computed on first use
+
+    def teacher_key(self) -> str:
+        fingerprint = hashlib.sha256(self.corpus.text.encode()).hexdigest()[:16]
+        return cache.config_key("nlp-teacher", {"text": fingerprint, "model": self.teacher_config,
+                                                "training": self.config.teacher_training})
+
+    def _teacher(self):
+        key = self.teacher_key()
+        stored = cache.load(key)
+        if stored is not None:
+            model = CharGPT(self.teacher_config)
+            model.load_state_dict(stored.pop("state"))
+            self.results["teacher"] = ModelResult(model.to(self.device), **stored, cached=True)
+            yield {"phase": "teacher", "cached": True, "progress": 1.0, "val_bpc": stored["val_bpc"], "final": False}
+            return
+        torch.manual_seed(self.config.teacher_training.seed)
+        model = CharGPT(self.teacher_config).to(self.device)
+        objective = LabelsOnly(RandomWindows(self.corpus.train, self.teacher_config.context),
+                               self.config.teacher_training.batch, self.device)
+        yield from _train(model, objective, self.corpus, self.config.teacher_training, "teacher", self.results)
+        result = self.results["teacher"]
+        entry = {f.name: getattr(result, f.name) for f in dataclasses.fields(result) if f.name not in ("model", "cached")}
+        cache.save(key, {"state": {k: v.cpu() for k, v in model.state_dict().items()}, **entry})
+
+    def _table(self, teacher):
+        """The teacher's outputs on the students' windows: from the disk cache, else computed once."""
+        if self.teacher_outputs is None:
+            key = self.teacher_key() + f"-table-{self.student_config.context}"
+            self.teacher_outputs = cache.load(key)
+            if self.teacher_outputs is None:
+                self.teacher_outputs = teacher_table(teacher, self.windows)
+                cache.save(key, self.teacher_outputs)
+        return self.teacher_outputs
+
+    def _student(self, objective, phase: str):
+        torch.manual_seed(self.config.student_training.seed)  # every student starts from the same weights
+        model = CharGPT(self.student_config).to(self.device)
+        yield from _train(model, objective, self.corpus, self.config.student_training, phase, self.results)
+
+    def _objective(self, method: str, teacher):
+        config, batch = self.config, self.config.student_training.batch
+        if method == "sequence":
+            generated = generate_windows(teacher, self.corpus.train, config.generated_windows,
+                                         config.prompt_length, seed=config.student_training.seed)
+            return SequenceKD(self.windows, batch, self.device, generated=generated, alpha=config.alpha)
+        return TokenKD(self.windows, batch, self.device, table=self._table(teacher), direction=method,
+                       temperature=config.temperature, alpha=config.alpha)
+
+    def run(self):
+        start = time.perf_counter()
+        yield from self._teacher()
+        teacher = self.results["teacher"].model
+        # Every student trains on the same fixed windows in the same order; only the objective differs.
+        self.windows = GridWindows(self.corpus.train, self.student_config.context)
+        yield from self._student(LabelsOnly(self.windows, self.config.student_training.batch, self.device), "scratch")
+        for method in self.config.methods:
+            prepared = time.perf_counter()
+            objective = self._objective(method, teacher)
+            yield {"phase": method, "preparing_seconds": time.perf_counter() - prepared, "progress": 0.0, "final": False}
+            yield from self._student(objective, method)
+        self.teacher_outputs = None  # can be ~100 MB; the results keep only the models
+        self.seconds = time.perf_counter() - start
+        yield {"phase": "done", "progress": 1.0, "seconds": self.seconds, "final": True}
+
+    def summary(self) -> dict:
+        """Plain numbers (JSON-ready) of a finished run."""
+        teacher, scratch = self.results["teacher"], self.results["scratch"]
+        out = {"corpus": self.corpus.name, "vocab_size": self.corpus.vocab_size, "teacher_bpc": teacher.val_bpc,
+               "scratch_bpc": scratch.val_bpc, "teacher_params": teacher.params, "student_params": scratch.params,
+               "teacher_cached": teacher.cached, "seconds": self.seconds, "models": {}}
+        for phase, result in self.results.items():
+            out["models"][phase] = {"params": result.params, "val_bpc": result.val_bpc, "seconds": result.seconds,
+                                    "train_tokens_per_second": result.train_tokens_per_second,
+                                    "inference_tokens_per_second": result.inference_tokens_per_second,
+                                    "curve": result.curve}
+            if phase in METHODS:
+                out["models"][phase]["gap_closed"] = gap_closed(teacher.val_bpc, scratch.val_bpc, result.val_bpc)
+        if self.config.methods:
+            out["kd_bpc"] = self.results[self.config.methods[0]].val_bpc
+        return out
+
+
+def gap_closed(teacher_bpc: float, scratch_bpc: float, student_bpc: float) -> float:
+    """Share of the scratch → teacher gap the distilled student closed (1 = as good as the teacher)."""
+    gap = scratch_bpc - teacher_bpc
+    return (scratch_bpc - student_bpc) / gap if gap > 0 else float("nan")
