@@ -41,7 +41,7 @@ def topic_name(topic: str) -> str:
 def filters(questions) -> tuple[list, str]:
     """Topic, difficulty, language and source-only filters; returns (matching questions, content language)."""
     with st.container(border=True):
-        c1, c2, c3, c4 = st.columns([3, 2, 1.2, 1.6])
+        c1, c2, c3, c4 = st.columns([2.5, 1.8, 1.2, 2])
         topics = c1.multiselect(t("drills.filter_topic"), bank.TOPICS, format_func=topic_name, key="drill_topics",
                                 placeholder=t("drills.all"))
         levels = c2.multiselect(t("drills.filter_difficulty"), bank.DIFFICULTIES, key="drill_levels",
