@@ -4,6 +4,8 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
+from kdapp import export, share
+from kdapp.share import Setting
 from kdapp.ui import device_name, drive, show_error, t
 from kdcore import data as datasets
 from kdcore.errors import DataUnavailable, KDLabError
@@ -13,6 +15,18 @@ from kdcore.plots.lab import learning_curves, soft_label_bars
 DEFAULTS = LabConfig()
 FRACTIONS = [0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0]
 PHASE_STEP = {"data": 1, "teacher": 1, "soft_labels": 2, "baseline": 3, "kd": 3, "profile": 3, "done": 3}
+SCHEMA = {  # URL name → widget: the settings round-trip through the link (kdapp.share)
+    "dataset": Setting("lab_dataset", str, DEFAULTS.dataset, choices=tuple(datasets.LOADERS)),
+    "subset": Setting("lab_subset", int, 0, 0, 60000),
+    "teacher_epochs": Setting("lab_teacher_epochs", int, DEFAULTS.teacher.epochs, 1, 30),
+    "student": Setting("lab_student", str, DEFAULTS.student, choices=("mlp", "cnn")),
+    "width": Setting("lab_width", int, DEFAULTS.student_width, 1, 256),
+    "T": Setting("lab_T", float, DEFAULTS.temperature, 0.5, 20.0),
+    "alpha": Setting("lab_alpha", float, DEFAULTS.alpha, 0.0, 1.0),
+    "epochs": Setting("lab_epochs", int, DEFAULTS.epochs, 1, 200),
+    "frac": Setting("lab_fraction", float, DEFAULTS.labelled_fraction, choices=tuple(FRACTIONS)),
+    "seeds": Setting("lab_seeds", int, 1, 1, 5),
+}
 
 
 @st.cache_resource(show_spinner=False)
@@ -30,18 +44,18 @@ def settings_form() -> LabConfig | None:
         st.markdown(f"**{t('lab.settings')}**")
         dataset = st.selectbox(t("lab.dataset"), list(datasets.LOADERS), key="lab_dataset",
                                format_func=lambda n: t(f"lab.ds_{n.replace('-', '_')}"))
-        subset = st.number_input(t("lab.subset"), 0, 60000, 0, step=1000, key="lab_subset", help=t("lab.subset_help"))
-        teacher_epochs = st.slider(t("lab.teacher_epochs"), 1, 30, DEFAULTS.teacher.epochs, key="lab_teacher_epochs")
+        subset = st.number_input(t("lab.subset"), 0, 60000, step=1000, key="lab_subset", help=t("lab.subset_help"))
+        teacher_epochs = st.slider(t("lab.teacher_epochs"), 1, 30, key="lab_teacher_epochs")
         student = st.radio(t("lab.student"), ["mlp", "cnn"], horizontal=True, key="lab_student",
                            format_func=lambda s: t(f"lab.student_{s}"))
-        width = st.slider(t("lab.width"), 1, 256, DEFAULTS.student_width, key="lab_width", help=t("lab.width_help"))
-        temperature = st.slider(t("lab.temperature"), 0.5, 20.0, DEFAULTS.temperature, 0.5, key="lab_T",
+        width = st.slider(t("lab.width"), 1, 256, key="lab_width", help=t("lab.width_help"))
+        temperature = st.slider(t("lab.temperature"), 0.5, 20.0, step=0.5, key="lab_T",
                                 help=t("lab.temperature_help"))
-        alpha = st.slider(t("lab.alpha"), 0.0, 1.0, DEFAULTS.alpha, 0.05, key="lab_alpha", help=t("lab.alpha_help"))
-        epochs = st.slider(t("lab.epochs"), 1, 200, DEFAULTS.epochs, key="lab_epochs")
-        fraction = st.select_slider(t("lab.fraction"), FRACTIONS, DEFAULTS.labelled_fraction, key="lab_fraction",
+        alpha = st.slider(t("lab.alpha"), 0.0, 1.0, step=0.05, key="lab_alpha", help=t("lab.alpha_help"))
+        epochs = st.slider(t("lab.epochs"), 1, 200, key="lab_epochs")
+        fraction = st.select_slider(t("lab.fraction"), FRACTIONS, key="lab_fraction",
                                     format_func=lambda f: f"{100 * f:g} %", help=t("lab.fraction_help"))
-        n_seeds = st.number_input(t("lab.seeds"), 1, 5, 1, key="lab_seeds", help=t("lab.seeds_help"))
+        n_seeds = st.number_input(t("lab.seeds"), 1, 5, key="lab_seeds", help=t("lab.seeds_help"))
         if not st.form_submit_button(t("lab.train"), type="primary", width="stretch"):
             return None
     return LabConfig(dataset=dataset, subset=int(subset) or None, teacher=replace(DEFAULTS.teacher, epochs=teacher_epochs),
@@ -130,7 +144,9 @@ def show_result(result):
               kept=readout["kept_percent"], size=readout["size_percent"],
               labelled=round(100 * config.labelled_fraction), T=config.temperature, alpha=config.alpha))
     st.dataframe(results_table(result), hide_index=True, width="stretch", key="lab_results_table")
-    st.plotly_chart(curves_figure(result.teacher.curve, result.curves), width="stretch", key="lab_final_curves")
+    curves = curves_figure(result.teacher.curve, result.curves)
+    st.plotly_chart(curves, width="stretch", key="lab_final_curves", config=export.plot_config("lab-curves"))
+    export.export_buttons("lab", "lab_export", rows=result.per_seed, fig=curves, weights=result.kd_student_state)
     with st.expander(t("lab.soft_labels_example")):
         image = 0
         st.plotly_chart(soft_label_bars(result.teacher.test_logits[image], config.temperature, range(10),
@@ -145,9 +161,12 @@ st.latex(r"L = (1-\alpha)\,\mathrm{CE}\big(y,\ \sigma(z_s)\big) + \alpha\,T^{2}\
          r"\mathrm{KL}\big(\sigma(z_t/T)\ \|\ \sigma(z_s/T)\big)")
 st.caption(t("lab.formula_caption"))
 
+share.restore("lab", SCHEMA)
 left, right = st.columns([1, 2.2], gap="large")
 with left:
     config = settings_form()
+    share.publish(SCHEMA)
+    share.link_hint()
 with right:
     if config is not None:
         try:
