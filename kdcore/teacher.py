@@ -23,7 +23,7 @@ class TeacherConfig:
     epochs: int = 12  # 12 epochs of ±2 px shifted digits: ≥ 98 % on the official MNIST test set
     lr: float = 3e-3  # peak of the one-cycle schedule (Adam)
     batch_size: int = 128
-    shift: int = 2  # random translation in pixels: cheap augmentation that helps a CNN on digits
+    shift: int | None = None  # random translation in pixels; None = 2 px per 28 px of image (1 px on 8×8 digits)
     seed: int = 0
 
 
@@ -70,8 +70,9 @@ def train_teacher(config: TeacherConfig, data: Dataset, device="cpu"):
     model = models.build(config.family, data.in_shape, data.num_classes, config.width)
     curve, start = [], time.perf_counter()
     eval_x, eval_y = data.x_test[:2000], data.y_test[:2000]  # live curve on a slice; final number on all
+    shift = config.shift if config.shift is not None else max(1, round(2 * data.in_shape[1] / 28))
     for record in fit(model, data.x_train, data.y_train, epochs=config.epochs, lr=config.lr,
-                      batch_size=config.batch_size, shift=config.shift, seed=config.seed,
+                      batch_size=config.batch_size, shift=shift, seed=config.seed,
                       x_eval=eval_x, y_eval=eval_y, device=device):
         if "eval_accuracy" in record:
             curve.append((record["epoch"], record["eval_accuracy"]))

@@ -1,0 +1,71 @@
+"""The Lab experiment end to end on small settings, and the `kdlab distill` CLI."""
+import json
+import subprocess
+import sys
+from dataclasses import replace
+
+import pytest
+
+from kdcore.cli import main
+from kdcore.lab import LabConfig, labelled_mask, run_lab
+from kdcore.teacher import TeacherConfig
+
+SMALL = LabConfig(dataset="digits", teacher=TeacherConfig(epochs=8), epochs=3, labelled_fraction=0.2, seeds=(0, 1))
+
+
+def run(config):
+    records = list(run_lab(config))
+    return records, records[-1]["result"]
+
+
+def test_lab_runs_three_steps_and_reports_everything():
+    records, result = run(SMALL)
+    phases = [r["phase"] for r in records]
+    assert phases[0] == "data" and phases[-1] == "done"
+    assert phases.index("teacher") < phases.index("soft_labels") < phases.index("baseline") < phases.index("kd")
+    overall = [r["overall"] for r in records]
+    assert overall == sorted(overall) and overall[-1] == 1.0
+    summary = result.to_dict()
+    assert [row["seed"] for row in summary["per_seed"]] == [0, 1]
+    assert all(0 <= row["kd_accuracy"] <= 1 and 0 <= row["kd_agreement"] <= 1 for row in summary["per_seed"])
+    counts = records[-1]["result"].teacher.train_logits.shape[0]
+    assert counts == 1000 and 195 <= summary["per_seed"][0]["labelled"] <= 205  # 20 % of each class, rounded
+    assert summary["student_params"] == 64 * 32 + 32 + 32 * 10 + 10
+    assert summary["student_params"] < summary["teacher_params"]
+    assert summary["gain_points"] == pytest.approx(100 * (summary["kd_accuracy"] - summary["baseline_accuracy"]))
+    assert result.readout()["verdict"] in ("gain", "loss", "noise")
+    assert {c["phase"] for c in result.curves} == {"baseline", "kd"}
+
+
+def test_lab_is_deterministic_with_fixed_seeds():
+    config = replace(SMALL, seeds=(3,))
+    first = run(config)[1].per_seed
+    second = run(config)[1].per_seed
+    assert first == second
+
+
+def test_labelled_mask_is_stratified_and_seeded():
+    import torch
+    y = torch.arange(1000) % 10
+    mask = labelled_mask(y, 0.05, seed=1)
+    assert mask.sum() == 50 and torch.equal(y[mask].bincount(), torch.full((10,), 5))
+    assert torch.equal(mask, labelled_mask(y, 0.05, seed=1)) and not torch.equal(mask, labelled_mask(y, 0.05, seed=2))
+
+
+def test_cli_distill_json(capsys):
+    code = main(["distill", "--dataset", "digits", "--teacher-epochs", "8", "--epochs", "2", "--seeds", "0", "--json"])
+    out = json.loads(capsys.readouterr().out)
+    assert code == 0
+    for key in ("teacher_accuracy", "baseline_accuracy", "kd_accuracy", "per_seed", "student_params",
+                "teacher_params", "seconds"):
+        assert key in out
+    assert out["per_seed"][0]["seed"] == 0
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--temperature", "0"], "Temperature"), (["--alpha", "1.5"], "α"), (["--epochs", "0"], "Epochs"),
+    (["--width", "0"], "width"), (["--dataset", "nope"], "invalid choice"), (["--seeds", "x"], "invalid int")])
+def test_cli_bad_options_exit_2_with_one_line(args, message):
+    proc = subprocess.run([sys.executable, "-m", "kdcore.cli", "distill", *args], capture_output=True, text=True)
+    assert proc.returncode == 2
+    assert message in proc.stderr and len(proc.stderr.strip().splitlines()) == 1 and proc.stdout == ""

@@ -1,0 +1,55 @@
+"""AppTest over the home page and the Distillation Lab: set sliders, click Train, read the results."""
+import json
+
+import pytest
+
+
+def test_home_page_in_both_languages(app_page):
+    at = app_page()
+    assert "knowledge distillation" in at.title[0].value.lower()
+    assert len(at.markdown) >= 2
+    zh = app_page(lang="zh")
+    assert "知识蒸馏" in zh.title[0].value
+
+
+def test_lab_trains_and_shows_results(app_page):
+    at = app_page("lab.py")
+    assert at.info and "Train" in at.info[0].value  # the start hint
+    at.selectbox(key="lab_dataset").set_value("digits")
+    at.slider(key="lab_teacher_epochs").set_value(8)
+    at.slider(key="lab_epochs").set_value(3)
+    at.slider(key="lab_T").set_value(6.0)
+    at.slider(key="lab_alpha").set_value(0.8)
+    at.button[0].click().run()
+    assert not at.exception, at.exception
+    table = at.dataframe[0].value
+    assert list(table.iloc[:, 0]) == ["Teacher", "Student, hard labels", "Student, distilled"]
+    accuracies = [float(v.split(" ")[0]) for v in table["Test accuracy (%)"]]
+    assert all(0 < a <= 100 for a in accuracies)
+    assert table["Parameters"][1] == f"{64 * 32 + 32 + 32 * 10 + 10:,}"
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Student, distilled"] == f"{accuracies[2]:.2f} %"
+    assert "What the numbers say" in at.info[0].value and "T = 6, α = 0.8" in at.info[0].value
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    assert {trace["name"] for trace in spec["data"]} >= {"Student, hard labels", "Student, distilled"}
+    # a second run is kept alongside the first: nothing is lost
+    at.slider(key="lab_alpha").set_value(0.5)
+    at.button[0].click().run()
+    assert len(at.session_state["lab_runs"]) == 2
+    assert at.selectbox(key="lab_run_choice").options[0].startswith("Run 1")
+
+
+def test_lab_offline_dataset_shows_message_and_offers_embedded_data(app_page):
+    at = app_page("lab.py")
+    at.selectbox(key="lab_dataset").set_value("cifar10")
+    at.button[0].click().run()
+    assert not at.exception
+    assert "not available offline" in at.error[0].value and "mnist5k" in at.error[0].value
+    at.button(key="lab_use_embedded").click().run()
+    assert at.selectbox(key="lab_dataset").value == "mnist5k"
+
+
+def test_lab_in_chinese(app_page):
+    at = app_page("lab.py", lang="zh")
+    assert "蒸馏实验室" in at.title[0].value
+    assert at.button[0].label == "开始训练"
