@@ -7,6 +7,7 @@ import streamlit as st
 
 from kdcore.drills import bank
 from kdcore.drills.store import ProgressStore
+from kdcore.errors import KDLabError
 
 from .i18n import LANGUAGES
 from .ui import lang, show_error, t
@@ -22,8 +23,6 @@ def load_bank():
 
 def open_store() -> ProgressStore:
     """The learner's progress store; stops the page with a clear message if it cannot be opened."""
-    from kdcore.errors import KDLabError
-
     try:
         store = ProgressStore()
     except KDLabError as err:

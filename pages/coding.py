@@ -40,9 +40,11 @@ if submitted:
         show_error(err)
     else:
         st.session_state[f"coding_grade_{exercise.id}"] = result
-        store = dw.open_store()
-        store.add_score(f"coding:{exercise.id}", result.passed_count, len(result.tests),
-                        {"status": result.status, "seconds": round(result.seconds, 1)})
+        try:
+            dw.open_store().add_score(f"coding:{exercise.id}", result.passed_count, len(result.tests),
+                                      {"status": result.status, "seconds": round(result.seconds, 1)})
+        except KDLabError as err:  # the result is still shown; only saving it failed
+            show_error(err)
 
 result = st.session_state.get(f"coding_grade_{exercise.id}")
 if result is not None:

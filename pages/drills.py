@@ -26,11 +26,16 @@ if not pool:
     st.stop()
 
 
-def next_question(prefix: str, candidates) -> None:
-    """Forget the answered question so the next run picks a new one."""
-    for key in [k for k in st.session_state if str(k).startswith(f"{prefix}_")]:
-        del st.session_state[key]
-    st.session_state[f"{prefix}_skip"] = [q.id for q in candidates][:1]
+def practise(prefix: str, question, block, on_done) -> None:
+    """Show one practice question with `block` (choice or self-check); once answered, offer the next one."""
+    with st.container(border=True):
+        dw.question_header(question, content_lang)
+        if block(question, content_lang, prefix, on_done) is not None and st.button(t("drills.next"), key=f"{prefix}_next"):
+            # forget the answered question's widgets; skip it so the next run picks another one
+            for key in [k for k in st.session_state if str(k).startswith(f"{prefix}_")]:
+                del st.session_state[key]
+            st.session_state[f"{prefix}_skip"] = [question.id]
+            st.rerun()
 
 
 def pick(prefix: str, candidates):
@@ -86,13 +91,7 @@ def choice() -> None:
         st.session_state["quiz_total"] = total + 1
         store.record(result["id"], "choice", scheduler.rating_for_choice(result["correct"]), float(result["correct"]))
 
-    question = pick("mc", candidates)
-    with st.container(border=True):
-        dw.question_header(question, content_lang)
-        if dw.choice_block(question, content_lang, "mc", on_answer) is not None:
-            if st.button(t("drills.next"), key="mc_next"):
-                next_question("mc", [question])
-                st.rerun()
+    practise("mc", pick("mc", candidates), dw.choice_block, on_answer)
 
 
 def selfcheck() -> None:
@@ -101,12 +100,7 @@ def selfcheck() -> None:
     def on_score(covered, points):
         store.record(question.id, "selfcheck", scheduler.rating_for_coverage(covered, points), covered / points)
 
-    with st.container(border=True):
-        dw.question_header(question, content_lang)
-        if dw.selfcheck_block(question, content_lang, "sc", on_score) is not None:
-            if st.button(t("drills.next"), key="sc_next"):
-                next_question("sc", [question])
-                st.rerun()
+    practise("sc", question, dw.selfcheck_block, on_score)
 
 
 @st.fragment(run_every=1)
@@ -181,4 +175,7 @@ def render_report(report: dict) -> None:
 
 if st.session_state.get("flash_last") and mode == "flashcards":
     st.toast(st.session_state.pop("flash_last"))
-{"flashcards": flashcards, "choice": choice, "selfcheck": selfcheck, "mock": mock_interview}[mode]()
+try:
+    {"flashcards": flashcards, "choice": choice, "selfcheck": selfcheck, "mock": mock_interview}[mode]()
+except KDLabError as err:  # e.g. the progress file is locked by another program: say so, lose nothing
+    show_error(err)

@@ -47,20 +47,25 @@ with e1:
     st.caption(t("progress.export_help"))
 
 
-def import_upload() -> None:
-    """Button callback: runs before the page redraws, so the charts above show the imported progress."""
+def guarded(action, success):
+    """Run a button callback's store action and keep its outcome (success or the learner-facing error)
+    for the next run, which draws the charts from the new state."""
     try:
-        counts = store.import_json(st.session_state["progress_import"].getvalue())
+        result = action()
     except KDLabError as err:
         st.session_state["progress_flash"] = ("error", f"{t('common.error')} {err}")
     else:
-        st.session_state["progress_flash"] = ("success", t("progress.imported", **counts))
+        st.session_state["progress_flash"] = ("success", success(result))
+
+
+def import_upload() -> None:
+    guarded(lambda: store.import_json(st.session_state["progress_import"].getvalue()),
+            lambda counts: t("progress.imported", **counts))
 
 
 def reset() -> None:
-    store.reset()
     st.session_state["progress_reset_confirm"] = False
-    st.session_state["progress_flash"] = ("success", t("progress.reset_done"))
+    guarded(store.reset, lambda _: t("progress.reset_done"))
 
 
 with e2:

@@ -23,7 +23,7 @@ def exercise_grades():
     first = exercises["1_simple_distillation"]
     jobs = {ex_id: (ex, ex.reference) for ex_id, ex in exercises.items()}
     jobs["missing T²"] = (first, first.reference.replace("* T * T", ""))
-    jobs["starter"] = (exercises["3_nlp_distillation"], exercises["3_nlp_distillation"].starter)
+    jobs["starter"] = (exercises["2_transfer_image"], exercises["2_transfer_image"].starter)
     with ThreadPoolExecutor(max_workers=2) as pool:
         futures = {name: pool.submit(grader.grade, ex, code) for name, (ex, code) in jobs.items()}
         return {name: future.result() for name, future in futures.items()}

@@ -136,11 +136,46 @@ def test_coding_page_is_read_only_unless_allowed(app_page, monkeypatch):
 
 
 def test_coding_page_grades_a_submission(app_page, monkeypatch):
+    """A real sandboxed run through the page, on a toy exercise so it takes a second, not a torch import."""
+    from test_drills_grader import TOY
+
+    from kdcore.drills import grader
+
     monkeypatch.setenv("KDLAB_ALLOW_CODE", "1")
+    monkeypatch.setattr(grader, "load_exercises", lambda: (TOY,))
     at = app_page("coding.py")
-    at.text_area(key="coding_code_1_simple_distillation").input("def soft_targets(:\n")
+    at.text_area(key="coding_code_toy").input("def double(x):\n    return x + 2\n")
     at.button(key="coding_submit").click().run()
     assert not at.exception, at.exception
-    assert "Some tests failed" in texts(at.warning)
-    assert "SyntaxError" in at.dataframe[0].value.to_string()
-    assert ProgressStore().scores("coding:")[0]["score"] == 0
+    assert "Some tests failed — 0 of 2 checks passed" in texts(at.warning)
+    assert "double(21) should be 42, got 23" in at.dataframe[0].value.to_string()
+    at.text_area(key="coding_code_toy").input("def double(x):\n    return 2 * x\n")
+    at.button(key="coding_submit").click().run()
+    assert "All hidden tests passed — 2 of 2 checks passed" in texts(at.success)
+    assert [s["score"] for s in ProgressStore().scores("coding:toy")] == [0, 2]
+
+
+def test_locked_progress_file_is_reported_not_lost(app_page, monkeypatch):
+    import sqlite3
+
+    from kdcore.drills import store as store_module
+
+    monkeypatch.setattr(store_module, "LOCK_TIMEOUT_S", 0.2)
+    at = open_drills(app_page, "flashcards")
+    at.button(key="flash_show").click().run()
+    other = sqlite3.connect(store_module.default_path(), isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another program holds the write lock
+    try:
+        at.button(key="flash_good").click().run()
+    finally:
+        other.execute("ROLLBACK")
+    assert not at.exception and "locked by another program" in texts(at.error)
+    at.button(key="flash_good").click().run()  # retry once the lock is gone
+    assert ProgressStore().card("src-01").last_review is not None
+
+
+def test_corrupt_progress_file_is_kept_and_reported(app_page, fresh_progress):
+    (fresh_progress / "progress.db").write_bytes(b"garbage" * 500)
+    at = app_page("progress.py")
+    assert "could not be read" in texts(at.warning) and "nothing was deleted" in texts(at.warning)
+    assert list(fresh_progress.glob("progress.corrupt-*.db"))
