@@ -21,6 +21,12 @@ class Distiller(nn.Module):
 
     consumes: frozenset[str] = frozenset({"logits"})
 
+    def bind(self, student: nn.Module, teacher: nn.Module | None, in_shape) -> "Distiller":
+        """Build what depends on the models' feature shapes (e.g. learned projections) and check that
+        the pair is compatible. Call it before `fit`, which then optimises those parameters with the
+        student. Methods that need nothing from the models keep this default."""
+        return self
+
     def forward(self, student: dict, teacher: dict | None, target: torch.Tensor, labelled: torch.Tensor) -> dict:
         raise NotImplementedError
 
