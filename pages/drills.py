@@ -132,7 +132,7 @@ def mock_interview() -> None:
     if interview.finished is None and current is not None and interview.remaining(time.time()) > 0:
         clock(interview)
         position = interview.question_ids.index(current) + 1
-        st.progress(position / len(interview.question_ids),
+        st.progress((position - 1) / len(interview.question_ids),
                     text=t("drills.mock_progress", i=position, n=len(interview.question_ids)))
         question = by_id[current]
 
