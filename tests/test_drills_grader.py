@@ -29,6 +29,7 @@ def exercise_grades():
         return {name: future.result() for name, future in futures.items()}
 
 
+@pytest.mark.slow
 def test_reference_solutions_pass_their_hidden_tests(exercise_grades):
     for ex in grader.load_exercises():
         grade = exercise_grades[ex.id]
@@ -36,6 +37,7 @@ def test_reference_solutions_pass_their_hidden_tests(exercise_grades):
         assert len(grade.tests) >= 3
 
 
+@pytest.mark.slow
 def test_missing_t_squared_fails_with_the_reason(exercise_grades):
     grade = exercise_grades["missing T²"]
     failed = {t.name: t.message for t in grade.tests if not t.passed}
@@ -43,6 +45,7 @@ def test_missing_t_squared_fails_with_the_reason(exercise_grades):
     assert "missing the T² factor" in failed["test_distillation_loss_value"]
 
 
+@pytest.mark.slow
 def test_starter_code_fails_saying_what_is_missing(exercise_grades):
     grade = exercise_grades["starter"]
     assert grade.status == "failed" and grade.passed_count == 0
