@@ -1,0 +1,57 @@
+"""Methods page: a card per method and scheme with its formula in both languages, and a small
+comparison run whose table and chart show exactly the measured numbers."""
+import json
+
+import pytest
+
+from kdapp.i18n import text
+from kdcore import methods, schemes
+
+
+def test_cards_show_every_method_and_scheme_with_formula(app_page):
+    at = app_page("methods.py")
+    formulas = [element.value for element in at.latex]
+    entries = [*methods.METHODS, *schemes.SCHEMES]
+    page_text = " ".join(m.value for m in at.markdown)
+    for entry in entries:
+        assert text(f"methods.m_{entry}_name") in page_text
+        assert any(text(f"methods.m_{entry}_formula") in f for f in formulas), entry
+    assert "`beta = 1000`" in page_text  # attention transfer's default, read from its signature
+    assert at.multiselect(key="methods_choice").value[0] == "kd"
+
+
+def test_page_in_chinese(app_page):
+    at = app_page("methods.py", lang="zh")
+    assert at.title[0].value == "蒸馏方法"
+    assert not at.exception
+
+
+def test_comparison_run_shows_measured_numbers(app_page):
+    at = app_page("methods.py")
+    at.session_state["lab_teacher_epochs"] = 1  # the Lab's setting decides which cached teacher is used
+    at.selectbox(key="methods_dataset").set_value("digits")
+    at.multiselect(key="methods_choice").set_value(["kd", "nst"])
+    at.slider(key="methods_epochs").set_value(2)
+    at.button(key="methods_run").click()
+    at.run()
+    assert not at.exception, at.exception
+    assert not at.error, [e.value for e in at.error]
+    result = at.session_state["methods_result"]
+    assert [row["method"] for row in result["results"]] == ["hard", "kd", "nst"]
+    table = at.dataframe[0].value
+    assert list(table.iloc[:, 0]) == [text("methods.m_hard_name"), text("methods.m_kd_name"), text("methods.m_nst_name")]
+    assert table.iloc[1, 1] == f"{100 * result['results'][1]['mean']:.2f} %"
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    bars = spec["data"][0]["y"]
+    assert bars == pytest.approx([100 * row["mean"] for row in result["results"]])
+
+
+def test_incompatible_pair_is_explained(app_page):
+    at = app_page("methods.py")
+    at.session_state["lab_teacher_epochs"] = 1
+    at.selectbox(key="methods_dataset").set_value("digits")
+    at.multiselect(key="methods_choice").set_value(["at"])  # the default student is the MLP
+    at.button(key="methods_run").click()
+    at.run()
+    assert not at.exception
+    assert "cnn" in at.error[0].value and "spatial" in at.error[0].value
