@@ -2,10 +2,18 @@
 import time
 
 import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
 
 from kdcore.errors import KDLabError
 
 from .i18n import text
+
+# A page opened by its own address on a freshly started server would otherwise be run by
+# Streamlit's older "pages/ folder" mode (no router, no sidebar, a raw file list). The router calls
+# st.navigation, which switches that mode off for good; do the same here and rerun through it.
+if PagesManager.uses_pages_directory:
+    PagesManager.uses_pages_directory = False
+    st.rerun()
 
 
 def lang() -> str:

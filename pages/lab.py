@@ -108,7 +108,8 @@ def train(config: LabConfig):
             yield record
 
     last = drive(records(), repaint, min_interval=0.25)
-    steps.empty(), bar.empty(), chart.empty()
+    for placeholder in (steps, bar, chart):
+        placeholder.empty()
     return last["result"]
 
 

@@ -11,7 +11,8 @@ def run(args) -> int:
     if not APP.exists():
         print(f"kdlab: cannot find the app at {APP}; install with `pip install -e .` from a checkout.", file=sys.stderr)
         return 2
-    cmd = [sys.executable, "-m", "streamlit", "run", str(APP), "--server.port", str(args.port)]
+    cmd = [sys.executable, "-m", "streamlit", "run", str(APP), "--server.port", str(args.port),
+           "--server.address", args.address]
     if args.headless:
         cmd += ["--server.headless", "true"]
     env = dict(os.environ, STREAMLIT_BROWSER_GATHER_USAGE_STATS="false")
@@ -21,5 +22,8 @@ def run(args) -> int:
 def register(subparsers) -> None:
     parser = subparsers.add_parser("app", help="start the web app (default when no command is given)")
     parser.add_argument("--port", type=int, default=8501)
+    parser.add_argument("--address", default="127.0.0.1",
+                        help="interface to listen on (default: this computer only; 0.0.0.0 shares it on the network "
+                             "for a classroom, and then disables the coding drills' code execution)")
     parser.add_argument("--headless", action="store_true", help="do not open a browser")
     parser.set_defaults(run=run)
