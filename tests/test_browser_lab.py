@@ -14,6 +14,8 @@ def test_lab_trains_in_the_browser_and_shows_the_table(page, app_url):
     page.get_by_role("button", name="Train", exact=True).click()
     page.get_by_text("What the numbers say").wait_for(timeout=300_000)
     wait_idle(page, timeout_ms=300_000)
+    page.locator("[data-testid='stDataFrame']").first.scroll_into_view_if_needed()
+    page.wait_for_timeout(1500)  # the table paints on a canvas after it is attached
     path = screenshot(page, "lab-after-train")
     testids = page.eval_on_selector_all("[data-testid]", "els => [...new Set(els.map(e => e.dataset.testid))]")
     assert "stDataFrame" in testids, testids

@@ -3,8 +3,8 @@ import plotly.graph_objects as go
 import torch
 
 COLOURS = {"teacher": "#6c757d", "baseline": "#e8793a", "kd": "#2a7bd4"}
-LAYOUT = dict(template="plotly_white", height=360, margin=dict(l=50, r=20, t=40, b=45),
-              legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0))
+LAYOUT = dict(template="plotly_white", height=380, margin=dict(l=50, r=20, t=50, b=40),
+              legend=dict(orientation="h", yanchor="top", y=-0.18, x=0))
 
 
 def learning_curves(teacher_curve, student_curves, names: dict, title: str, axis: dict) -> go.Figure:
