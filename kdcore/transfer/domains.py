@@ -1,0 +1,240 @@
+"""Digit domains for transfer experiments, brought to one common frame (C × size × size).
+
+A domain is a `kdcore.data.Dataset`, normalised with its own training-set statistics. Built-in:
+- mnist5k, digits: the embedded datasets of `kdcore.data` (no files, no network).
+- mnist-m: mnist5k digits blended with colour patches of natural photographs, the way Ganin &
+  Lempitsky (2015) built MNIST-M (output = |photo patch − digit| per channel); the photographs are
+  the two that ship with scikit-learn (`load_sample_images`). Its train/test split follows mnist5k's.
+- inverted, rotated: mnist5k with white-on-black flipped, or turned by 30°: simple, visible shifts.
+- mnist, usps, svhn: through torchvision from the data dir (downloaded when online).
+- any `.npz` with train_images, train_labels, test_images, test_labels (uint8 N×H×W or N×H×W×C).
+
+`align=True` crops each grey image to the bounding box of its ink (kept square) before resizing, so
+digits fill the frame as USPS digits do; MNIST leaves a 4-pixel empty border that a small network
+otherwise has to learn to ignore.
+"""
+import io
+import math
+from pathlib import Path
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from .. import data
+from ..datafiles import offline
+from ..errors import ConfigError, DataUnavailable
+from ..paths import data_dir as default_data_dir
+
+DERIVED = {"mnist-m": "mnist5k", "inverted": "mnist5k", "rotated": "mnist5k"}
+TORCHVISION = ("mnist", "usps", "svhn")
+BUILTIN = ("mnist5k", "digits", *DERIVED, *TORCHVISION)
+NPZ_KEYS = ("train_images", "train_labels", "test_images", "test_labels")
+INK_THRESHOLD = 0.2  # a pixel brighter than this (in [0, 1]) counts as ink for the border crop
+ROTATION_DEGREES = 30.0
+BLEND_SEED = 0  # which photo patch each MNIST-M digit gets never depends on the training seed
+
+
+class Raw:
+    """A domain before normalisation: float images (N, C, H, W) in [0, 1] and int64 labels."""
+
+    def __init__(self, name, x_train, y_train, x_test, y_test, description):
+        self.name, self.description = name, description
+        self.x_train, self.y_train, self.x_test, self.y_test = x_train, y_train, x_test, y_test
+
+    def map(self, fn, name=None) -> "Raw":
+        return Raw(name or self.name, fn(self.x_train, 0), self.y_train, fn(self.x_test, 1), self.y_test, self.description)
+
+
+def is_file(name) -> bool:
+    return not isinstance(name, str) or name.lower().endswith(".npz")
+
+
+def _from_dataset(d: data.Dataset) -> Raw:
+    return Raw(d.name, d.pixels(d.x_train), d.y_train, d.pixels(d.x_test), d.y_test, d.test_description)
+
+
+def _images(array: np.ndarray, what: str, source: str) -> torch.Tensor:
+    """uint8 (N, H, W) or (N, H, W, C) → float (N, C, H, W) in [0, 1], with learner-readable checks."""
+    if array.ndim not in (3, 4) or (array.ndim == 4 and array.shape[-1] not in (1, 3)):
+        raise ConfigError(f"{source}: {what} must be N×H×W (grey) or N×H×W×C with C = 1 or 3, got shape {array.shape}.")
+    if not np.issubdtype(array.dtype, np.number):
+        raise ConfigError(f"{source}: {what} must be numbers (uint8 0–255), got {array.dtype}.")
+    if min(array.shape[1:3]) < 4:
+        raise ConfigError(f"{source}: images must be at least 4×4 pixels, got {array.shape[1:3]}.")
+    x = torch.from_numpy(np.ascontiguousarray(array, dtype=np.float32))
+    x = x / 255.0 if array.dtype == np.uint8 or x.max() > 1 else x
+    return x.unsqueeze(1) if x.ndim == 3 else x.permute(0, 3, 1, 2).contiguous()
+
+
+def _labels(array: np.ndarray, count: int, what: str, source: str) -> torch.Tensor:
+    if array.ndim != 1 or len(array) != count:
+        raise ConfigError(f"{source}: {what} must be one integer per image ({count}), got shape {array.shape}.")
+    if not np.issubdtype(array.dtype, np.integer) or array.min() < 0:
+        raise ConfigError(f"{source}: {what} must be non-negative integers (0, 1, 2, …), got {array.dtype}.")
+    return torch.from_numpy(array.astype(np.int64))
+
+
+def load_npz(source) -> Raw:
+    """A domain from an .npz path or its bytes (an upload), validated key by key."""
+    label = Path(source).name if isinstance(source, (str, Path)) else "uploaded file"
+    try:
+        with np.load(io.BytesIO(source) if isinstance(source, bytes) else source, allow_pickle=False) as f:
+            missing = [k for k in NPZ_KEYS if k not in f.files]
+            if missing:
+                raise ConfigError(f"{label} lacks {', '.join(missing)}; a domain file needs the arrays {', '.join(NPZ_KEYS)}.")
+            arrays = {k: f[k] for k in NPZ_KEYS}
+    except FileNotFoundError as err:
+        raise DataUnavailable(f"Domain file {source} not found. Check the path, or use a built-in domain "
+                              f"such as 'digits'.") from err
+    except (OSError, ValueError) as err:
+        raise ConfigError(f"{label} is not a readable .npz file ({err}).") from err
+    x_train = _images(arrays["train_images"], "train_images", label)
+    x_test = _images(arrays["test_images"], "test_images", label)
+    y_train = _labels(arrays["train_labels"], len(x_train), "train_labels", label)
+    y_test = _labels(arrays["test_labels"], len(x_test), "test_labels", label)
+    if len(x_train) < 10 or len(x_test) < 1:
+        raise ConfigError(f"{label}: need at least 10 training and 1 test image, got {len(x_train)} and {len(x_test)}.")
+    return Raw(Path(label).stem, x_train, y_train, x_test, y_test, f"{label} test set ({len(y_test):,})")
+
+
+def _torchvision(name: str, root: Path) -> Raw:
+    if name == "mnist":
+        return _from_dataset(data.load("mnist", data_dir=root))
+    from torchvision import datasets  # heavy import, only when asked for
+
+    def split(train: bool):
+        if name == "usps":
+            d = datasets.USPS(str(root), train=train, download=not offline())
+            return np.asarray(d.data), np.asarray(d.targets)
+        d = datasets.SVHN(str(root), split="train" if train else "test", download=not offline())
+        return d.data.transpose(0, 2, 3, 1), np.asarray(d.labels)  # (N, 32, 32, 3)
+    try:
+        (xtr, ytr), (xte, yte) = split(True), split(False)
+    except Exception as err:
+        raise DataUnavailable(f"{name.upper()} is not available offline (torchvision looked in {root}): connect to "
+                              "the internet and retry, load it as an .npz domain file, or use the embedded pair "
+                              "mnist5k → digits.") from err
+    return Raw(name, _images(xtr, "images", name), torch.from_numpy(ytr.astype(np.int64)),
+               _images(xte, "images", name), torch.from_numpy(yte.astype(np.int64)), f"official {name.upper()} test set ({len(yte):,})")
+
+
+def crop_to_ink(x: torch.Tensor) -> torch.Tensor:
+    """Crop each grey image (N, 1, H, W) to the square around its ink, same output size; blank images stay."""
+    N, _, H, W = x.shape
+    ink = x[:, 0] > INK_THRESHOLD  # (N, H, W)
+    rows, cols = ink.any(2), ink.any(1)  # (N, H), (N, W)
+
+    def span(mask, n):  # first and one-past-last inked index, as normalised coordinates in [-1, 1]
+        idx = torch.arange(n).expand_as(mask)
+        first = torch.where(mask, idx, n).min(1).values
+        last = torch.where(mask, idx, -1).max(1).values + 1
+        blank = last <= first
+        first, last = torch.where(blank, 0, first), torch.where(blank, n, last)
+        return 2 * first / n - 1, 2 * last / n - 1
+    top, bottom = span(rows, H)
+    left, right = span(cols, W)
+    half = torch.maximum(bottom - top, right - left) / 2  # (N,) keep the digit's aspect ratio
+    theta = torch.zeros(N, 2, 3)
+    theta[:, 0, 0], theta[:, 1, 1] = half, half
+    theta[:, 0, 2], theta[:, 1, 2] = (left + right) / 2, (top + bottom) / 2
+    grid = F.affine_grid(theta, list(x.shape), align_corners=False)
+    return F.grid_sample(x, grid, mode="bilinear", padding_mode="zeros", align_corners=False)
+
+
+def resize(x: torch.Tensor, size: int) -> torch.Tensor:
+    if x.shape[-2:] == (size, size):
+        return x
+    return F.interpolate(x, size=(size, size), mode="bilinear", antialias=True, align_corners=False).clamp(0, 1)
+
+
+def rotate(x: torch.Tensor, degrees: float = ROTATION_DEGREES) -> torch.Tensor:
+    a = math.radians(degrees)
+    theta = torch.tensor([[math.cos(a), -math.sin(a), 0.0], [math.sin(a), math.cos(a), 0.0]]).expand(len(x), 2, 3)
+    return F.grid_sample(x, F.affine_grid(theta, list(x.shape), align_corners=False), align_corners=False)
+
+
+def _photos() -> torch.Tensor:
+    from sklearn.datasets import load_sample_images
+
+    return torch.from_numpy(np.stack(load_sample_images().images)).float() / 255  # (2, 427, 640, 3)
+
+
+def blend_with_photos(x: torch.Tensor, seed: int) -> torch.Tensor:
+    """MNIST-M: |random photo patch − digit| per colour channel. x (N, 1, S, S) → (N, 3, S, S)."""
+    photos = _photos()
+    N, _, S, _ = x.shape
+    g = torch.Generator().manual_seed(seed)
+    which = torch.randint(len(photos), (N,), generator=g)
+    top = torch.randint(photos.shape[1] - S, (N,), generator=g)
+    left = torch.randint(photos.shape[2] - S, (N,), generator=g)
+    offsets = torch.arange(S)
+    rows = (top.view(N, 1, 1) + offsets.view(1, S, 1)).expand(N, S, S)
+    cols = (left.view(N, 1, 1) + offsets.view(1, 1, S)).expand(N, S, S)
+    patches = photos[which.view(N, 1, 1).expand(N, S, S), rows, cols]  # (N, S, S, 3)
+    return (patches.permute(0, 3, 1, 2) - x).abs()
+
+
+def raw(name, *, data_dir=None) -> Raw:
+    """The named (or file) domain, unprocessed."""
+    if is_file(name):
+        return load_npz(name)
+    if name not in BUILTIN:
+        raise ConfigError(f"Unknown domain {name!r}; choose one of {', '.join(BUILTIN)}, or a .npz file.")
+    root = Path(data_dir) if data_dir else default_data_dir()
+    if name in TORCHVISION:
+        return _torchvision(name, root)
+    return _from_dataset(data.load(DERIVED.get(name, name)))
+
+
+def _derive(name: str, base: Raw) -> Raw:
+    if name == "inverted":
+        return base.map(lambda x, _: 1 - x, name)
+    if name == "rotated":
+        return base.map(lambda x, _: rotate(x), name)
+    if name == "mnist-m":
+        return base.map(lambda x, split: blend_with_photos(x, BLEND_SEED + split), name)
+    return base
+
+
+def _grey(x: torch.Tensor) -> bool:
+    return x.shape[1] == 1
+
+
+def prepare(name, *, size: int = 16, align: bool = True, channels: int = 1, data_dir=None) -> data.Dataset:
+    """A domain at the common frame (channels × size × size), normalised with its own statistics."""
+    if not 8 <= size <= 64:
+        raise ConfigError(f"Image size must be between 8 and 64 pixels, got {size}.")
+    base = raw(name, data_dir=data_dir)
+    if align and _grey(base.x_train):  # the ink crop needs ink on a dark background
+        base = base.map(lambda x, _: crop_to_ink(x))
+    base = base.map(lambda x, _: resize(x, size))
+    domain = _derive(name, base) if not is_file(name) else base
+    to_channels = (lambda x, _: x.expand(-1, channels, -1, -1)) if _grey(domain.x_train) else (lambda x, _: x)
+    domain = domain.map(to_channels)
+    as_hwc = lambda x: x.permute(0, 2, 3, 1).numpy()  # noqa: E731  make_dataset wants (N, H, W, C)
+    classes = tuple(str(i) for i in range(int(max(domain.y_train.max(), domain.y_test.max())) + 1))
+    return data.make_dataset(domain.name, as_hwc(domain.x_train), domain.y_train.numpy(), as_hwc(domain.x_test),
+                             domain.y_test.numpy(), classes, 1.0, domain.description)
+
+
+def channels_of(name, data_dir=None) -> int:
+    """3 for colour domains, else 1 (without loading anything heavy for built-ins)."""
+    if name in ("mnist-m", "svhn"):
+        return 3
+    if name in BUILTIN:
+        return 1
+    return raw(name, data_dir=data_dir).x_train.shape[1]
+
+
+def load_pair(source, target, *, size: int = 16, align: bool = True, data_dir=None):
+    """(source, target) Datasets at one frame; grey domains become 3-channel when the other is colour."""
+    if not is_file(source) and not is_file(target) and source == target:
+        raise ConfigError(f"Source and target are both {source!r}: transfer needs two different domains "
+                          "(try mnist5k → digits).")
+    channels = max(channels_of(source, data_dir), channels_of(target, data_dir))
+    pair = [prepare(d, size=size, align=align, channels=channels, data_dir=data_dir) for d in (source, target)]
+    if pair[0].num_classes != pair[1].num_classes:
+        raise ConfigError(f"The domains have different label sets ({pair[0].num_classes} vs {pair[1].num_classes} "
+                          "classes): a transferred classifier needs the same classes on both sides.")
+    return pair
