@@ -45,7 +45,7 @@ def main() -> None:
 
     per_seed = []
     for seed in args.seeds:
-        training = dataclasses.replace(defaults.student_training, seed=seed, steps=args.student_steps)
+        training = dataclasses.replace(defaults.student_training.with_steps(args.student_steps), seed=seed)
         config = NLPConfig(methods=METHODS, student_training=training, device=args.device, alpha=args.alpha,
                            temperature=args.temperature)
         print(f"seed {seed}:")

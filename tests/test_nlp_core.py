@@ -17,6 +17,15 @@ from kdcore.nlp.train import GridWindows, validation_bpc
 TINY = GPTConfig(vocab_size=11, context=8, layers=2, heads=2, width=16)
 
 
+@pytest.fixture(autouse=True)
+def one_thread():
+    """Tiny models run faster on one thread, and far faster when the machine's cores are busy."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
+
+
 def tiny_model(seed=0, config=TINY):
     torch.manual_seed(seed)
     return CharGPT(config).eval()

@@ -8,10 +8,6 @@ from ._common import add_device, add_json, emit, progress
 CLI_METHODS = ("forward-kl", "reverse-kl", "sequence", "all")
 
 
-def _with_steps(training, steps: int):
-    return dataclasses.replace(training, steps=steps) if steps else training
-
-
 def run(args) -> int:
     import torch
 
@@ -29,8 +25,9 @@ def run(args) -> int:
     corpus = load("upload" if upload is not None else args.corpus, upload)
     defaults = NLPConfig()
     config = NLPConfig(
-        teacher_training=_with_steps(defaults.teacher_training, args.teacher_steps),
-        student_training=dataclasses.replace(_with_steps(defaults.student_training, args.student_steps), seed=args.seed),
+        teacher_training=defaults.teacher_training.with_steps(args.teacher_steps or defaults.teacher_training.steps),
+        student_training=dataclasses.replace(
+            defaults.student_training.with_steps(args.student_steps or defaults.student_training.steps), seed=args.seed),
         methods=METHODS if args.method == "all" else (args.method,),
         temperature=args.temperature, alpha=args.alpha, device=args.device)
     experiment = NLPExperiment(corpus, config)

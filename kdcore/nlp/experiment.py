@@ -30,7 +30,7 @@ class NLPConfig:
     methods: tuple = ("forward-kl",)  # distillation variants to run after the scratch student
     temperature: float = 1.0  # T of the token-level KL terms
     alpha: float = 0.5  # weight of the distillation term (sequence-level: share of teacher-written windows)
-    generated_windows: int = 2048  # teacher-written windows for sequence-level KD
+    generated_windows: int = 2048  # teacher-written windows for sequence-level KD (at most as many as real ones)
     prompt_length: int = 16  # real characters that start each teacher-written window
     device: str = "auto"  # auto = GPU when present
 
@@ -132,8 +132,9 @@ class NLPExperiment:
     def _objective(self, method: str, teacher):
         config, batch = self.config, self.config.student_training.batch
         if method == "sequence":
-            generated = generate_windows(teacher, self.corpus.train, config.generated_windows,
-                                         config.prompt_length, seed=config.student_training.seed)
+            count = min(config.generated_windows, len(self.windows.windows))  # no more than real windows
+            generated = generate_windows(teacher, self.corpus.train, count, config.prompt_length,
+                                         seed=config.student_training.seed)
             return SequenceKD(self.windows, batch, self.device, generated=generated, alpha=config.alpha)
         return TokenKD(self.windows, batch, self.device, table=self._table(teacher), direction=method,
                        temperature=config.temperature, alpha=config.alpha)

@@ -5,6 +5,7 @@ asks the objective for its named loss terms, and takes an AdamW step on their we
 warm-up + cosine learning-rate schedule. Validation bits-per-character is measured every
 `eval_every` steps and at the end; `final: True` marks the last record.
 """
+import dataclasses
 import math
 import time
 from dataclasses import dataclass
@@ -24,6 +25,10 @@ class TrainConfig:
     weight_decay: float = 0.01  # AdamW decoupled weight decay
     eval_every: int = 100  # steps between validation measurements
     seed: int = 0  # model initialisation and batch order
+
+    def with_steps(self, steps: int) -> "TrainConfig":
+        """The same recipe for another number of steps, still measured about four times or more."""
+        return dataclasses.replace(self, steps=steps, eval_every=max(1, min(self.eval_every, steps // 4)))
 
 
 class RandomWindows:
