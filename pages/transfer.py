@@ -55,9 +55,9 @@ def settings_form(upload: str | None) -> TransferConfig | None:
                        format_func=lambda s: t(f"transfer.s_{s}"))
         c2.multiselect(t("transfer.k"), K_CHOICES, key="transfer_k", help=t("transfer.k_help"))
         c3.multiselect(t("transfer.seeds"), list(range(5)), key="transfer_seeds", max_selections=5)
-        c1.select_slider(t("transfer.source_steps"), [200, 400, 600, 1000, 2000, 3000], key="transfer_source_steps",
+        c1.select_slider(t("transfer.source_steps"), [50, 200, 400, 600, 1000, 2000, 3000], key="transfer_source_steps",
                          help=t("transfer.source_steps_help"))
-        c2.select_slider(t("transfer.target_steps"), [50, 100, 150, 300, 600], key="transfer_target_steps")
+        c2.select_slider(t("transfer.target_steps"), [10, 50, 100, 150, 300, 600], key="transfer_target_steps")
         submitted = st.form_submit_button(t("transfer.run"), type="primary", key="transfer_run")
     s = st.session_state
     config = TransferConfig(source=s["transfer_source"], target=s["transfer_target"], align=s["transfer_align"],

@@ -22,8 +22,6 @@ from torch import nn
 from ..augment import random_shift
 from ..train import _batches, accuracy
 
-EVALS = 10  # target accuracy is measured this many times per run (for the curve, never for selection)
-
 
 class GradientReversal(torch.autograd.Function):
     """Forward: identity. Backward: gradient × (−λ)."""
@@ -67,11 +65,12 @@ def split_parameters(model: nn.Module) -> tuple[list, list]:
 
 def train_two_speed(model: nn.Module, x: torch.Tensor, y: torch.Tensor, *, steps: int, lr: float, batch_size: int,
                     body_lr_scale: float = 1.0, unlabelled: torch.Tensor | None = None, shift: int = 0,
-                    seed: int = 0, x_eval=None, y_eval=None, device="cpu"):
+                    seed: int = 0, evals: int = 10, x_eval=None, y_eval=None, device="cpu"):
     """Supervised steps on (x, y) with the body at lr × body_lr_scale (fine-tuning); with `unlabelled`
     target images (M, C, H, W) also the domain-adversarial term. Adam with a one-cycle schedule, as
     `kdcore.train.fit`, so source-only and DANN differ only in the domain term. Yields records like
-    `fit`, plus domain_loss, domain_accuracy and lambda when adversarial."""
+    `fit` (eval_accuracy `evals` times, for curves only), plus domain_loss, domain_accuracy and lambd
+    (the reversal weight λ) when adversarial."""
     device = torch.device(device)
     torch.manual_seed(seed)
     generator = torch.Generator().manual_seed(seed)
@@ -88,7 +87,7 @@ def train_two_speed(model: nn.Module, x: torch.Tensor, y: torch.Tensor, *, steps
     optimizer = torch.optim.Adam(groups)
     schedule = torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=[g["lr"] for g in groups], total_steps=steps)
     x, y = x.to(device), y.to(device)
-    eval_every, start = max(1, steps // EVALS), time.perf_counter()
+    eval_every, start = max(1, steps // evals), time.perf_counter()
     for step, idx in enumerate(_batches(len(x), batch_size, steps, generator), start=1):
         xb = random_shift(x[idx.to(device)], shift, generator)
         record = {"step": step, "steps": steps, "progress": step / steps}

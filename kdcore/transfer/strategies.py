@@ -29,7 +29,6 @@ from .adversarial import train_two_speed
 LABEL_FREE = ("source-only", "adversarial")  # use no target labels: reported at k = 0
 NEEDS_LABELS = ("target-only", "feature", "model")
 STRATEGIES = ("source-only", "target-only", "feature", "model", "adversarial")
-EVALS = 5  # target-accuracy points per label-budget run, for the live curve
 
 
 @dataclass(frozen=True)
@@ -46,11 +45,12 @@ class TransferConfig:
     lr: float = 3e-3  # peak of the one-cycle schedule (Adam)
     body_lr_scale: float = 0.1  # model transfer: the pretrained body learns 10× slower than the head
     shift: int = 1  # random ±1 px translation of training images
+    evals: int = 10  # target-accuracy measurements per run, for live curves (never to pick a checkpoint)
     data_dir: str | None = None  # where torchvision domains live (default: the KD Lab data dir)
     device: str = "cpu"
 
     def validate(self) -> "TransferConfig":
-        for name in ("size", "width", "source_steps", "target_steps", "batch_size"):
+        for name in ("size", "width", "source_steps", "target_steps", "batch_size", "evals"):
             if getattr(self, name) < 1:
                 raise ConfigError(f"{name.replace('_', ' ')} must be at least 1, got {getattr(self, name)}.")
         if not 0 < self.lr <= 1 or not 0 <= self.body_lr_scale <= 1:
@@ -82,8 +82,7 @@ def pretrain_source(config: TransferConfig, source: Dataset, seed: int, device="
         return
     torch.manual_seed(seed)
     model = _build(config, source)
-    steps_per_epoch = max(1, config.source_steps // EVALS)
-    for record in fit(model, source.x_train, source.y_train, epochs=EVALS, steps_per_epoch=steps_per_epoch,
+    for record in fit(model, source.x_train, source.y_train, epochs=1, steps_per_epoch=config.source_steps,
                       batch_size=config.batch_size, lr=config.lr, shift=config.shift, seed=seed, device=device):
         yield {**record, "phase": "source", "final": False}
     model.cpu()
@@ -107,8 +106,8 @@ def _labelled(config, target, k, seed):
 
 def _fit_k_shot(model, config, target, k, seed, device, phase):
     x, y = _labelled(config, target, k, seed)
-    steps_per_epoch = max(1, config.target_steps // EVALS)
-    for record in fit(model, x, y, epochs=EVALS, steps_per_epoch=steps_per_epoch, batch_size=config.batch_size,
+    steps_per_epoch = max(1, config.target_steps // config.evals)
+    for record in fit(model, x, y, epochs=config.evals, steps_per_epoch=steps_per_epoch, batch_size=config.batch_size,
                       lr=config.lr, shift=config.shift, seed=seed, x_eval=target.x_test, y_eval=target.y_test,
                       device=device):
         yield {**record, "phase": phase, "final": False}
@@ -144,7 +143,7 @@ def model_transfer(config, source, target, *, k, seed=0, source_model=None, devi
     model = copy.deepcopy(source_model)
     x, y = _labelled(config, target, k, seed)
     for record in train_two_speed(model, x, y, steps=config.target_steps, lr=config.lr, batch_size=config.batch_size,
-                                  body_lr_scale=config.body_lr_scale, shift=config.shift, seed=seed,
+                                  body_lr_scale=config.body_lr_scale, shift=config.shift, seed=seed, evals=config.evals,
                                   x_eval=target.x_test, y_eval=target.y_test, device=device):
         yield {**record, "phase": "model", "final": False}
     yield _finish("model", model, target, start)
@@ -156,7 +155,7 @@ def adversarial(config, source, target, *, k=0, seed=0, source_model=None, devic
     model = _build(config, source)
     for record in train_two_speed(model, source.x_train, source.y_train, steps=config.source_steps, lr=config.lr,
                                   batch_size=config.batch_size, unlabelled=target.x_train, shift=config.shift,
-                                  seed=seed, x_eval=target.x_test, y_eval=target.y_test, device=device):
+                                  seed=seed, evals=config.evals, x_eval=target.x_test, y_eval=target.y_test, device=device):
         yield {**record, "phase": "adversarial", "final": False}
     yield _finish("adversarial", model, target, start)
 

@@ -1,0 +1,121 @@
+"""Every strategy on every offline domain pair (a few steps each), frozen layers, the comparison
+runner with its disk cache, and the `kdlab transfer` command."""
+import dataclasses
+import json
+
+import pytest
+import torch
+
+from conftest import USPS
+from kdcore.cli import main
+from kdcore.train import run
+from kdcore.transfer import TransferConfig, compare, load_pair, strategies
+from kdcore.transfer.adversarial import split_parameters
+from kdcore.transfer.readout import readout
+
+torch.set_num_threads(1)
+TINY = TransferConfig(source_steps=3, target_steps=2, batch_size=16, evals=1)
+PAIRS = [("mnist5k", "digits"), ("mnist5k", "mnist-m"), ("mnist5k", "inverted"), ("mnist5k", "rotated"),
+         ("digits", "mnist5k"), ("mnist5k", "usps-file")]
+
+
+@pytest.fixture(scope="module")
+def pairs():
+    loaded = {}
+
+    def get(source, target):
+        if target == "usps-file":
+            if not USPS.exists():
+                pytest.skip(f"USPS domain file not found at {USPS} (evaluation data beside the repo)")
+            target = str(USPS)
+        if (source, target) not in loaded:
+            loaded[source, target] = load_pair(source, target, size=TINY.size, align=TINY.align)
+        return loaded[source, target]
+    return get
+
+
+@pytest.mark.parametrize("source,target", PAIRS)
+def test_every_strategy_runs_on_every_pair(pairs, source, target):
+    src, tgt = pairs(source, target)
+    assert src.in_shape == tgt.in_shape and src.num_classes == tgt.num_classes == 10
+    source_model = run(strategies.pretrain_source(TINY, src, seed=0))["model"]
+    for name in strategies.STRATEGIES:
+        last = run(strategies.get(name)(TINY, src, tgt, k=1, seed=0, source_model=source_model))
+        assert last["final"] and 0.0 <= last["accuracy"] <= 1.0
+        assert last["model"](tgt.x_test[:4]).shape == (4, 10)
+
+
+def test_feature_transfer_keeps_the_body_frozen_and_trains_a_new_head(pairs):
+    src, tgt = pairs("mnist5k", "digits")
+    source_model = run(strategies.pretrain_source(TINY, src, seed=0))["model"]
+    before = {k: v.clone() for k, v in source_model.state_dict().items()}
+    model = run(strategies.feature_transfer(TINY, src, tgt, k=2, seed=0, source_model=source_model))["model"]
+    for key, value in model.state_dict().items():
+        if key.startswith("head."):
+            assert not torch.equal(value, before[key])  # new head, trained
+        else:
+            assert torch.equal(value, before[key]), key  # body untouched
+    assert all(torch.equal(v, before[k]) for k, v in source_model.state_dict().items())  # the cached source model too
+
+
+def test_model_transfer_body_learning_rate_scale(pairs):
+    src, tgt = pairs("mnist5k", "digits")
+    source_model = run(strategies.pretrain_source(TINY, src, seed=0))["model"]
+    frozen_body = dataclasses.replace(TINY, body_lr_scale=0.0)
+    model = run(strategies.model_transfer(frozen_body, src, tgt, k=1, seed=0, source_model=source_model))["model"]
+    body, head = split_parameters(model)
+    source_body, source_head = split_parameters(source_model)
+    assert all(torch.equal(a, b) for a, b in zip(body, source_body))  # LR 0: the body stays exactly put
+    assert any(not torch.equal(a, b) for a, b in zip(head, source_head))
+    moved = run(strategies.model_transfer(TINY, src, tgt, k=1, seed=0, source_model=source_model))["model"]
+    assert any(not torch.equal(a, b) for a, b in zip(split_parameters(moved)[0], source_body))
+
+
+def test_adversarial_records_domain_accuracy_and_lambda(pairs):
+    src, tgt = pairs("mnist5k", "inverted")
+    records = list(strategies.adversarial(dataclasses.replace(TINY, source_steps=10), src, tgt, seed=0))
+    steps = [r for r in records if "domain_accuracy" in r]
+    assert len(steps) == 10 and all(0 <= r["domain_accuracy"] <= 1 for r in steps)
+    assert [r["lambd"] for r in steps] == sorted(r["lambd"] for r in steps) and steps[-1]["lambd"] > 0.99
+
+
+def test_compare_caches_the_source_model_and_reports_every_run(pairs):
+    pair = pairs("mnist5k", "digits")
+    names = ["source-only", "target-only", "model", "adversarial"]
+    records = list(compare(TINY, names, [1, 2], [0, 1], pair=pair))
+    result = records[-1]["result"]
+    assert [(r["strategy"], r["k"]) for r in result.rows] == [
+        ("source-only", 0), ("adversarial", 0), ("target-only", 1), ("target-only", 2), ("model", 1), ("model", 2)]
+    assert all(len(r["per_seed"]) == 2 and r["sd"] >= 0 for r in result.rows)
+    assert len(result.adversarial_curve) >= 1 and 0 < records[-1]["overall"] == 1.0
+    again = [r for r in compare(TINY, ["source-only"], [0], [0], pair=pair) if r["phase"] == "source"]
+    assert again[0]["cached"] is True  # keyed by config + source domain: no retraining
+    keys = [key for key, _ in readout(result)]
+    assert keys[0] == "read_gap" and "read_align_on" in keys
+    assert any(k in keys for k in ("read_dann_helps", "read_dann_no_help"))
+
+
+def test_compare_refuses_a_labelled_strategy_without_labels(pairs):
+    from kdcore.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="k ≥ 1"):
+        list(compare(TINY, ["model"], [0], [0], pair=pairs("mnist5k", "digits")))
+    with pytest.raises(ConfigError, match="Unknown strategy"):
+        list(compare(TINY, ["magic"], [1], [0], pair=pairs("mnist5k", "digits")))
+
+
+def test_cli_prints_one_json_object(capsys):
+    code = main(["transfer", "--source", "mnist5k", "--target", "digits", "--strategies", "target-only", "feature",
+                 "adversarial", "--k", "1", "2", "--seeds", "0", "--source-steps", "2", "--target-steps", "2", "--json"])
+    assert code == 0
+    out = json.loads(capsys.readouterr().out)
+    assert {(r["strategy"], r["k"]) for r in out["results"]} == {
+        ("adversarial", 0), ("target-only", 1), ("target-only", 2), ("feature", 1), ("feature", 2)}
+    assert set(out["results"][0]) == {"strategy", "k", "mean", "sd", "per_seed", "seconds"}
+
+
+def test_cli_bad_input_is_one_line_and_exit_2(capsys):
+    assert main(["transfer", "--target", "missing-domain.npz", "--seeds", "0"]) == 2
+    assert main(["transfer", "--k", "500", "--seeds", "0", "--source-steps", "2"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert "not found" in err[0] and "Choose k ≤" in err[-1]
