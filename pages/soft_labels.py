@@ -78,7 +78,7 @@ def explorer(data, teacher, chosen: list[int]) -> None:
     share.publish(SCHEMA)
     T = st.session_state["soft_T"]
     view = soft.explain(teacher.test_logits, data.y_test, torch.tensor(chosen, dtype=torch.long), T)
-    st.subheader(t("soft_labels.bars_title", T=T))
+    st.markdown(f"##### {t('soft_labels.bars_title', T=T)}")
     titles = [t("soft_labels.image_title", index=i, label=data.classes[data.y_test[i]], entropy=h)
               for i, h in zip(chosen, view["entropy"].tolist())]
     bars = plots.probability_bars(view["probs"], [int(data.y_test[i]) for i in chosen], data.classes, titles,
@@ -87,7 +87,7 @@ def explorer(data, teacher, chosen: list[int]) -> None:
 
     left, right = st.columns(2)
     with left:
-        st.subheader(t("soft_labels.entropy_title"))
+        st.markdown(f"##### {t('soft_labels.entropy_title')}")
         series = {t("soft_labels.entropy_all"): soft.entropy_curve(teacher.test_logits, TEMPERATURES),
                   t("soft_labels.entropy_chosen"): soft.entropy_curve(teacher.test_logits[chosen], TEMPERATURES)}
         names = {"y": t("soft_labels.entropy_y"), "uniform": t("soft_labels.uniform")}
@@ -97,7 +97,7 @@ def explorer(data, teacher, chosen: list[int]) -> None:
             st.markdown("- " + t("soft_labels.lookalike", true=data.classes[true], other=data.classes[other],
                                  share=100 * share_of))
     with right:
-        st.subheader(t("soft_labels.matrix_title", T=T))
+        st.markdown(f"##### {t('soft_labels.matrix_title', T=T)}")
         names = {"x": t("soft_labels.matrix_x"), "y": t("soft_labels.matrix_y"), "hover": t("soft_labels.matrix_hover")}
         heatmap = plots.similarity_heatmap(view["matrix"], data.classes, names)
         export.chart(heatmap, "dark-knowledge", key="soft_matrix")
