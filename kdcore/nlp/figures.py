@@ -29,6 +29,6 @@ def next_char_bars(characters: list, probabilities: dict, labels: dict, y_title:
     for phase, values in probabilities.items():
         figure.add_trace(go.Bar(x=shown, y=[float(v) for v in values], name=labels[phase],
                                 marker_color=COLOURS.get(phase)))
-    figure.update_layout(barmode="group", yaxis_title=y_title, yaxis_range=[0, 1], height=340,
+    figure.update_layout(barmode="group", yaxis_title=y_title, yaxis_rangemode="tozero", height=340,
                          margin={"t": 30, "b": 40}, legend={"orientation": "h", "y": 1.15})
     return figure
