@@ -95,6 +95,8 @@ def check_pairs(config: CompareConfig, in_shape, num_classes: int = 10) -> None:
 
 
 def run_compare(config: CompareConfig, data: datasets.Dataset | None = None):
+    """Generator: data → teacher (cached) → for each seed, the baseline then each method or scheme.
+    Incompatible pairs are refused before anything trains. Last record: "result" (CompareResult)."""
     config.validate()
     device = resolve(config.device)
     start = time.perf_counter()

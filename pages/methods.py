@@ -12,6 +12,7 @@ from kdcore.plots.methods import accuracy_bars, time_bars
 from kdcore.teacher import TeacherConfig
 
 DEFAULTS = CompareConfig()
+CIFAR_SUBSET = 5000  # CIFAR-10 training images used on a CPU unless the Lab sets a subset
 ENTRIES = [*[name for name in methods.METHODS if name != "hard"], *schemes.SCHEMES]
 
 
@@ -51,24 +52,24 @@ def lab_teacher() -> tuple[str, TeacherConfig, int | None]:
 def settings_form() -> CompareConfig | None:
     dataset, teacher, subset = lab_teacher()
     with st.form("methods_form"):
-        left, right = st.columns([3, 2])
-        with right:
-            dataset = st.selectbox(t("methods.dataset"), list(datasets.LOADERS), key="methods_dataset",
-                                   index=list(datasets.LOADERS).index(dataset))
-            student = st.radio(t("methods.student"), ["mlp", "cnn"], horizontal=True, key="methods_student")
-            epochs = st.slider(t("methods.epochs"), 1, 30, DEFAULTS.epochs, key="methods_epochs")
-            seeds = st.number_input(t("methods.seeds"), 1, 5, 1, key="methods_seeds")
-            fraction = st.select_slider(t("methods.labelled"), [0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0],
-                                        DEFAULTS.labelled_fraction, key="methods_labelled",
-                                        format_func=lambda f: f"{100 * f:g} %")
-        with left:
-            chosen = st.multiselect(t("methods.choose"), ENTRIES, list(DEFAULT_METHODS), key="methods_choice",
-                                    format_func=name_of)
+        chosen = st.multiselect(t("methods.choose"), ENTRIES, list(DEFAULT_METHODS), key="methods_choice",
+                                format_func=name_of)
+        columns = st.columns([2, 2, 3, 1, 3])
+        dataset = columns[0].selectbox(t("methods.dataset"), list(datasets.LOADERS), key="methods_dataset",
+                                       index=list(datasets.LOADERS).index(dataset))
+        student = columns[1].radio(t("methods.student"), ["mlp", "cnn"], horizontal=True, key="methods_student")
+        epochs = columns[2].slider(t("methods.epochs"), 1, 30, DEFAULTS.epochs, key="methods_epochs")
+        seeds = columns[3].number_input(t("methods.seeds"), 1, 5, 1, key="methods_seeds")
+        fraction = columns[4].select_slider(t("methods.labelled"), [0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0],
+                                            DEFAULTS.labelled_fraction, key="methods_labelled",
+                                            format_func=lambda f: f"{100 * f:g} %")
         if not st.form_submit_button(t("methods.run"), type="primary", key="methods_run"):
             return None
     if not chosen:
         st.warning(t("methods.empty"))
         return None
+    if dataset == "cifar10" and subset is None:
+        subset = CIFAR_SUBSET
     return CompareConfig(dataset=dataset, subset=subset, teacher=teacher, student=student, methods=tuple(chosen),
                          epochs=epochs, labelled_fraction=fraction, seeds=tuple(range(int(seeds))),
                          device=device_name()).validate()

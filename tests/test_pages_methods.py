@@ -1,11 +1,23 @@
 """Methods page: a card per method and scheme with its formula in both languages, and a small
 comparison run whose table and chart show exactly the measured numbers."""
 import json
+from pathlib import Path
 
 import pytest
 
 from kdapp.i18n import text
 from kdcore import methods, schemes
+
+
+def test_strings_cover_every_method_scheme_and_hyper_parameter():
+    table = json.loads((Path(__file__).parents[1] / "kdapp" / "strings" / "methods.json").read_text(encoding="utf-8"))
+    registries = [(methods.METHODS, methods.hyper_parameters), (schemes.SCHEMES, schemes.hyper_parameters)]
+    for registry, hyper_parameters in registries:
+        for name in registry:
+            keys = [f"m_{name}_{part}" for part in ("name", "intuition", "formula", "paper")]
+            keys += [f"hp_{name}_{key}" for key in hyper_parameters(name)]
+            for key in keys:
+                assert table[key]["en"] and table[key]["zh"], key
 
 
 def test_cards_show_every_method_and_scheme_with_formula(app_page):
@@ -55,3 +67,23 @@ def test_incompatible_pair_is_explained(app_page):
     at.run()
     assert not at.exception
     assert "cnn" in at.error[0].value and "spatial" in at.error[0].value
+
+
+@pytest.mark.browser
+def test_browser_cards_and_comparison(page, app_url):
+    from conftest import screenshot, wait_idle
+
+    page.goto(app_url + "/methods")
+    page.get_by_text("Attention transfer (AT)").first.wait_for(timeout=120_000)
+    wait_idle(page)
+    screenshot(page, "methods_cards")
+    page.get_by_test_id("stSelectbox").filter(has_text="Dataset").locator("input").click()
+    page.get_by_role("option", name="digits", exact=True).click()  # UCI digits: a fast comparison
+    page.get_by_role("button", name="Run comparison").click()
+    page.get_by_text("Results").wait_for(timeout=240_000)
+    wait_idle(page, 240_000)
+    page.get_by_text("Results").scroll_into_view_if_needed()
+    screenshot(page, "methods_results")
+    page.get_by_text("Seconds per run").last.scroll_into_view_if_needed()
+    screenshot(page, "methods_chart")
+    assert page.get_by_text("Deep mutual learning (DML)").count() >= 2  # card and table/chart
