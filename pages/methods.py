@@ -6,7 +6,7 @@ import streamlit as st
 from kdapp.ui import device_name, drive, show_error, t
 from kdcore import data as datasets
 from kdcore import methods, schemes
-from kdcore.compare import DEFAULT_METHODS, CompareConfig, check_pairs, run_compare
+from kdcore.compare import DEFAULT_METHODS, CompareConfig, run_compare
 from kdcore.errors import KDLabError
 from kdcore.plots.methods import accuracy_bars, time_bars
 from kdcore.teacher import TeacherConfig
