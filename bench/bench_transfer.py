@@ -36,7 +36,7 @@ def measure(config, names, ks, seeds) -> None:
         run = (record.get("strategy") or record["phase"], record.get("k"), record.get("seed"))
         if run != current:
             current, cpu_start = run, time.process_time()
-        if "accuracy" in record or (record["phase"] == "source" and record.get("final") and not record["cached"]):
+        if "accuracy" in record or (record["phase"] == "source" and "model" in record and not record["cached"]):
             cpu_per_run.setdefault(run[:2], []).append(time.process_time() - cpu_start)
     result = record["result"]
     print(f"\n{config.source} → {Path(config.target).name}, align={config.align}, source/DANN steps "
