@@ -16,6 +16,7 @@ import statistics
 import tempfile
 import time
 
+import plotly
 import torch
 
 from kdcore import cache, soft, sweeps
@@ -33,7 +34,8 @@ def timed(fn):
 
 
 def slider_move(data, teacher, chosen, T, temperatures):
-    """What the page's fragment computes and serialises when T moves."""
+    """What the page's fragment computes and serialises when T moves (figures go through the same
+    validate-and-serialise path as st.plotly_chart)."""
     view = soft.explain(teacher.test_logits, data.y_test, chosen, T)
     figures = [soft_plots.probability_bars(view["probs"], data.y_test[chosen].tolist(), data.classes,
                                            [str(i) for i in chosen.tolist()], {"y": "p"}),
@@ -41,13 +43,31 @@ def slider_move(data, teacher, chosen, T, temperatures):
                                                         "chosen": soft.entropy_curve(teacher.test_logits[chosen], temperatures)},
                                          T, data.num_classes, {"y": "H", "uniform": "max"}),
                soft_plots.similarity_heatmap(view["matrix"], data.classes, {"x": "x", "y": "y", "hover": "h"})]
-    return [fig.to_json() for fig in figures]
+    return [plotly.io.to_json(plotly.tools.return_figure_from_figure_or_data(fig, validate_figure=True), validate=False)
+            for fig in figures]
+
+
+def sweep_bench(data) -> None:
+    """A 5-value T sweep × 3 seeds with an empty student cache, then again from the cache."""
+    teacher_file = cache.path_for(cache_key(TeacherConfig(), data))
+    with tempfile.TemporaryDirectory() as scratch:
+        shutil.copy(teacher_file, scratch)  # same teacher, empty student cache
+        os.environ["KDLAB_CACHE_DIR"] = scratch
+        config = sweeps.SweepConfig("temperature", (1.0, 2.0, 4.0, 8.0, 16.0), (0, 1, 2))
+        result, wall, cpu = timed(lambda: run(sweeps.run_sweep(config, data))["result"])
+        print(f"sweep T ∈ {{1,2,4,8,16}} × 3 seeds ({config.base.epochs} epochs, MLP {config.base.student_width}, "
+              f"15 KD + 3 baseline trainings, the baseline ignores T): wall {wall:.1f} s, CPU {cpu:.1f} s")
+        for p, b in zip(result.points, result.baseline_points):
+            print(f"  T={p['x']:g}: KD {100 * p['mean']:.2f} ± {100 * p['sd']:.2f} %   hard {100 * b['mean']:.2f} ± {100 * b['sd']:.2f} %")
+        _, wall, cpu = timed(lambda: run(sweeps.run_sweep(config, data)))
+        print(f"same sweep again (disk cache): wall {wall:.2f} s, CPU {cpu:.2f} s")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--omit", action="store_true", help="also run the omitted-digit experiment (3 seeds)")
     parser.add_argument("--test-idx", default=None, help="official MNIST test IDX folder (for --omit)")
+    parser.add_argument("--skip-sweep", action="store_true", help="only the slider measurement (and --omit)")
     args = parser.parse_args()
     torch.set_num_threads(1)
     print(f"load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; torch threads 1")
@@ -61,18 +81,8 @@ def main() -> None:
     print(f"soft-label update per T move: median wall {1000 * statistics.median(m[1] for m in moves):.1f} ms, "
           f"CPU {1000 * statistics.median(m[2] for m in moves):.1f} ms (soften + entropy + matrix + 3 figures to JSON)")
 
-    teacher_file = cache.path_for(cache_key(TeacherConfig(), data))
-    with tempfile.TemporaryDirectory() as scratch:
-        shutil.copy(teacher_file, scratch)  # same teacher, empty student cache
-        os.environ["KDLAB_CACHE_DIR"] = scratch
-        config = sweeps.SweepConfig("temperature", (1.0, 2.0, 4.0, 8.0, 16.0), (0, 1, 2))
-        result, wall, cpu = timed(lambda: run(sweeps.run_sweep(config, data))["result"])
-        print(f"sweep T ∈ {{1,2,4,8,16}} × 3 seeds ({config.base.epochs} epochs, MLP {config.base.student_width}, "
-              f"{2 * 5 * 3} student runs of which 3 baseline trainings): wall {wall:.1f} s, CPU {cpu:.1f} s")
-        for p, b in zip(result.points, result.baseline_points):
-            print(f"  T={p['x']:g}: KD {100 * p['mean']:.2f} ± {100 * p['sd']:.2f} %   hard {100 * b['mean']:.2f} ± {100 * b['sd']:.2f} %")
-        _, wall, cpu = timed(lambda: run(sweeps.run_sweep(config, data)))
-        print(f"same sweep again (disk cache): wall {wall:.2f} s, CPU {cpu:.2f} s")
+    if not args.skip_sweep:
+        sweep_bench(data)
 
     if args.omit:
         omit_data = datasets.load("mnist5k", test_idx=args.test_idx) if args.test_idx else data

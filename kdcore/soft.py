@@ -33,7 +33,8 @@ def entropy(probs: torch.Tensor) -> torch.Tensor:
 
 def entropy_curve(logits: torch.Tensor, temperatures) -> list[float]:
     """Mean entropy (bits) of the softened distributions of all rows of `logits` (N, C), one value per T."""
-    return [entropy(soften(logits, T)).mean().item() for T in temperatures]
+    scale = torch.tensor([_check_temperature(T) for T in temperatures]).view(-1, 1, 1)  # (K, 1, 1)
+    return entropy(torch.softmax(logits.float() / scale, dim=-1)).mean(1).tolist()  # (K, N, C) → (K,)
 
 
 def log_temperatures(low: float = 0.5, high: float = 20.0, count: int = 60) -> list[float]:

@@ -102,9 +102,9 @@ def explorer(data, teacher, chosen: list[int]) -> None:
         heatmap = plots.similarity_heatmap(view["matrix"], data.classes, names)
         export.chart(heatmap, "dark-knowledge", key="soft_matrix")
         st.caption(t("soft_labels.matrix_help"))
-        rows = [{"true_class": data.classes[i], **{data.classes[j]: p for j, p in enumerate(row)}, "temperature": T}
-                for i, row in enumerate(view["matrix"].tolist())]
-        export.export_buttons("dark-knowledge", "soft_export", rows=rows, fig=heatmap)
+    rows = [{"true_class": data.classes[i], **{data.classes[j]: p for j, p in enumerate(row)}, "temperature": T}
+            for i, row in enumerate(view["matrix"].tolist())]
+    export.export_buttons("dark-knowledge", "soft_export", rows=rows, fig=heatmap)
 
 
 st.title(t("soft_labels.title"))
