@@ -2,7 +2,9 @@
 
 Add a method: write `kdcore/methods/<name>.py` with a Distiller subclass (paper in the docstring,
 formula written out, keyword-only hyper-parameters, `consumes`), add it to METHODS below, and add
-its golden-value test.
+its golden-value test. Feature methods subclass `features.FeatureDistiller`; `build(name, student,
+teacher, in_shape)` binds them to the models (learned projections, incompatible pairs refused)
+before `train.fit`, which then optimises their parameters with the student.
 """
 import inspect
 
