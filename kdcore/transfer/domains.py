@@ -43,7 +43,8 @@ class Raw:
         self.x_train, self.y_train, self.x_test, self.y_test = x_train, y_train, x_test, y_test
 
     def map(self, fn, name=None) -> "Raw":
-        return Raw(name or self.name, fn(self.x_train, 0), self.y_train, fn(self.x_test, 1), self.y_test, self.description)
+        description = f"{name} version of the {self.description}" if name else self.description
+        return Raw(name or self.name, fn(self.x_train, 0), self.y_train, fn(self.x_test, 1), self.y_test, description)
 
 
 def is_file(name) -> bool:

@@ -97,7 +97,7 @@ def _finish(phase: str, model: nn.Module, target: Dataset, start: float) -> dict
             "accuracy": accuracy(model, target.x_test, target.y_test), "seconds": time.perf_counter() - start}
 
 
-def _labelled(config, target, k, seed):
+def _labelled(target, k, seed):
     if k == 0:
         raise ConfigError("This strategy learns from target labels: choose k ≥ 1 (k = 0 is for source-only and adversarial).")
     idx = budget.sample(target.y_train, k, seed)
@@ -105,7 +105,7 @@ def _labelled(config, target, k, seed):
 
 
 def _fit_k_shot(model, config, target, k, seed, device, phase):
-    x, y = _labelled(config, target, k, seed)
+    x, y = _labelled(target, k, seed)
     steps_per_epoch = max(1, config.target_steps // config.evals)
     for record in fit(model, x, y, epochs=config.evals, steps_per_epoch=steps_per_epoch, batch_size=config.batch_size,
                       lr=config.lr, shift=config.shift, seed=seed, x_eval=target.x_test, y_eval=target.y_test,
@@ -141,7 +141,7 @@ def feature_transfer(config, source, target, *, k, seed=0, source_model=None, de
 def model_transfer(config, source, target, *, k, seed=0, source_model=None, device="cpu"):
     start = time.perf_counter()
     model = copy.deepcopy(source_model)
-    x, y = _labelled(config, target, k, seed)
+    x, y = _labelled(target, k, seed)
     for record in train_two_speed(model, x, y, steps=config.target_steps, lr=config.lr, batch_size=config.batch_size,
                                   body_lr_scale=config.body_lr_scale, shift=config.shift, seed=seed, evals=config.evals,
                                   x_eval=target.x_test, y_eval=target.y_test, device=device):
