@@ -79,10 +79,12 @@ def run_live(config: SweepConfig) -> None:
     state = {"config": config, "points": [], "baseline_points": [], "curves": [], "teacher_accuracy": None,
              "test_set": None, "seconds": None}
     st.session_state["curves_sweep"] = state
-    st.caption(t("curves.runs", runs=2 * len(config.values) * len(config.seeds), values=len(config.values),
-                 seeds=len(config.seeds)))
-    st.button(t("curves.stop"), key="curves_stop")
-    bar = st.progress(0.0, text=t("curves.progress_teacher"))
+    live = st.empty()  # the run's caption, Stop button and progress bar, cleared when it finishes
+    with live.container():
+        st.caption(t("curves.runs", runs=2 * len(config.values) * len(config.seeds), values=len(config.values),
+                     seeds=len(config.seeds)))
+        st.button(t("curves.stop"), key="curves_stop")
+        bar = st.progress(0.0, text=t("curves.progress_teacher"))
 
     def keep_points(records):
         for record in records:
@@ -101,7 +103,7 @@ def run_live(config: SweepConfig) -> None:
 
     last = drive(keep_points(run_sweep(config)), show)
     state["test_set"], state["seconds"] = last["result"].test_description, last["result"].seconds
-    bar.empty()
+    live.empty()
 
 
 def show_sweep(state: dict) -> None:
@@ -116,7 +118,8 @@ def show_sweep(state: dict) -> None:
     param = t(f"curves.param_{config.param}")
     names = {"kd": t("curves.kd"), "baseline": t("curves.baseline"), "teacher": t("curves.teacher"),
              "x": param, "y": t("curves.accuracy")}
-    st.subheader(t("curves.sweep_title", param=param, seeds=len(config.seeds), test_set=state["test_set"] or config.base.dataset))
+    st.markdown("##### " + t("curves.sweep_title", param=param, seeds=len(config.seeds),
+                             test_set=state["test_set"] or config.base.dataset))
     fig = plots.sweep_figure(state["points"], state["baseline_points"], state["teacher_accuracy"], names,
                              config.param in LOG_X)
     export.chart(fig, f"sweep-{config.param}", key="curves_chart")
@@ -145,15 +148,17 @@ def omit_tab() -> None:
                  epochs=base.epochs, digit=config.digit))
     if submitted:
         config.validate()
-        st.button(t("curves.stop"), key="omit_stop")
-        bar = st.progress(0.0, text=t("curves.progress_teacher"))
+        live = st.empty()
+        with live.container():
+            st.button(t("curves.stop"), key="omit_stop")
+            bar = st.progress(0.0, text=t("curves.progress_teacher"))
 
         def show(record):
             if record["phase"] in ("hard", "kd"):
                 bar.progress(min(1.0, record["overall"]), text=t("curves.omit_progress", seed=record["seed"],
                                                                   phase=t(f"curves.phase_{record['phase']}")))
         st.session_state["omit_result"] = drive(run_omit(config), show)["result"]
-        bar.empty()
+        live.empty()
     result = st.session_state.get("omit_result")
     if result is None:
         return
@@ -165,7 +170,7 @@ def omit_tab() -> None:
     c[3].metric(t("curves.metric_bias"), f"+{result['kd_bias']:.2f}")
     names = {"raw": t("curves.raw"), "corrected": t("curves.corrected"), "hard": t("curves.hard"), "kd": t("curves.kd"),
              "y": t("curves.accuracy")}
-    st.subheader(t("curves.omit_title", count=result["digit_test_images"], digit=digit))
+    st.markdown("##### " + t("curves.omit_title", count=result["digit_test_images"], digit=digit))
     fig = plots.omit_figure(result, names)
     export.chart(fig, f"omitted-digit-{digit}", key="omit_chart")
     st.markdown(t("curves.omit_overall", test_set=result["test_set"], hard=100 * result["hard_accuracy_overall"],
