@@ -80,15 +80,19 @@ def test_browser_t_slider_changes_the_bars(page, app_url):
     page.wait_for_selector("text=Teacher probabilities at T = 2", timeout=240_000)
     wait_idle(page)
     read = "() => document.querySelectorAll('.js-plotly-plot')[0].data.map(trace => Array.from(trace.y))"
+    plotted = "() => { const p = document.querySelectorAll('.js-plotly-plot')[0]; return !!(p && p.data && p.data.length === 3); }"
+    page.wait_for_function(plotted, timeout=60_000)  # the div exists before plotly has drawn into it
     before = page.evaluate(read)
     slider = page.locator("[data-testid='stSlider'] input[type='range']").first
     slider.focus()
     slider.press("End")  # T = 20
     page.wait_for_selector("text=Teacher probabilities at T = 20", timeout=60_000)
     # the chart re-renders after the heading: wait until the first image's top bar has come down
-    page.wait_for_function("(top) => Math.max(...document.querySelectorAll('.js-plotly-plot')[0].data[0].y) < top - 0.01",
+    page.wait_for_function("(top) => { const p = document.querySelectorAll('.js-plotly-plot')[0];"
+                           " return !!(p && p.data) && Math.max(...p.data[0].y) < top - 0.01; }",
                            arg=max(before[0]), timeout=60_000)
     wait_idle(page)
+    page.wait_for_function(plotted, timeout=60_000)
     after = page.evaluate(read)
     assert len(after) == len(before) == 3
     assert max(after[0]) < max(before[0])  # softer: the top probability falls as T rises
