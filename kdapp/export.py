@@ -47,9 +47,9 @@ def export_buttons(name: str, key: str, rows: list[dict] | None = None, fig: go.
                (fig, "html", lambda: chart_html(fig), f"{name}.html", "text/html"),
                (weights, "weights", lambda: weights_bytes(weights), f"{name}-student.pt", "application/octet-stream")]
     buttons = [b for b in buttons if b[0] is not None]
-    columns = st.columns(len(buttons) + 1 if fig is not None else len(buttons))
-    for column, (_, kind, make, file_name, mime) in zip(columns, buttons):
-        column.download_button(t(f"share.{kind}"), make, file_name=file_name, mime=mime, key=f"{key}_{kind}",
-                               on_click="ignore", icon="⬇️")
+    row = st.container(horizontal=True)  # buttons sized to their labels, wrapping on narrow screens
+    for _, kind, make, file_name, mime in buttons:
+        row.download_button(t(f"share.{kind}"), make, file_name=file_name, mime=mime, key=f"{key}_{kind}",
+                            on_click="ignore", icon="⬇️")
     if fig is not None:
-        columns[-1].caption(t("share.png_hint"))
+        st.caption(t("share.png_hint"))

@@ -1,4 +1,5 @@
 """Streamlit helpers every page uses: translated text, the shared settings, errors, progress."""
+import re
 import time
 
 import streamlit as st
@@ -23,6 +24,18 @@ def lang() -> str:
 def t(key: str, **fmt) -> str:
     """Translate `key` into the learner's language (sidebar switch)."""
     return text(key, lang(), **fmt)
+
+
+TEST_SET = re.compile(r"^(held-out|official) (.+?)(?: test set)? \(([\d,]+)\)$")
+
+
+def test_set(description: str) -> str:
+    """A dataset's test-set description (kdcore writes it in English) in the learner's language."""
+    match = TEST_SET.match(description)
+    if not match:
+        return description
+    kind, what, n = match.groups()
+    return t("common.test_heldout" if kind == "held-out" else "common.test_official", what=what, n=n)
 
 
 def device_name() -> str:

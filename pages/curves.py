@@ -7,7 +7,7 @@ import streamlit as st
 
 from kdapp import export, share
 from kdapp.share import Setting
-from kdapp.ui import device_name, drive, show_error, t
+from kdapp.ui import device_name, drive, show_error, t, test_set
 from kdcore import data as datasets
 from kdcore.errors import KDLabError
 from kdcore.omit import OmitConfig, run_omit
@@ -119,7 +119,7 @@ def show_sweep(state: dict) -> None:
     names = {"kd": t("curves.kd"), "baseline": t("curves.baseline"), "teacher": t("curves.teacher"),
              "x": param, "y": t("curves.accuracy")}
     st.markdown("##### " + t("curves.sweep_title", param=param, seeds=len(config.seeds),
-                             test_set=state["test_set"] or config.base.dataset))
+                             test_set=test_set(state["test_set"] or config.base.dataset)))
     fig = plots.sweep_figure(state["points"], state["baseline_points"], state["teacher_accuracy"], names,
                              config.param in LOG_X)
     export.chart(fig, f"sweep-{config.param}", key="curves_chart")
@@ -173,7 +173,7 @@ def omit_tab() -> None:
     st.markdown("##### " + t("curves.omit_title", count=result["digit_test_images"], digit=digit))
     fig = plots.omit_figure(result, names)
     export.chart(fig, f"omitted-digit-{digit}", key="omit_chart")
-    st.markdown(t("curves.omit_overall", test_set=result["test_set"], hard=100 * result["hard_accuracy_overall"],
+    st.markdown(t("curves.omit_overall", test_set=test_set(result["test_set"]), hard=100 * result["hard_accuracy_overall"],
                   kd=100 * result["kd_accuracy_overall"], kd_corrected=100 * result["kd_accuracy_overall_bias_corrected"],
                   teacher=100 * result["teacher_accuracy_on_digit"], digit=digit,
                   hard_corrected=100 * result["hard_accuracy_on_digit_bias_corrected"],

@@ -6,7 +6,7 @@ import streamlit as st
 
 from kdapp import export, share
 from kdapp.share import Setting
-from kdapp.ui import device_name, drive, show_error, t
+from kdapp.ui import device_name, drive, show_error, t, test_set
 from kdcore import data as datasets
 from kdcore.errors import DataUnavailable, KDLabError
 from kdcore.lab import LabConfig, run_lab
@@ -140,7 +140,7 @@ def show_result(result):
              help=t("lab.teacher_cached") if result.teacher.cached else t("lab.teacher_trained", s=result.teacher.seconds))
     b.metric(t("lab.baseline"), f"{100 * base:.2f} %")
     c.metric(t("lab.kd"), f"{100 * kd:.2f} %", f"{readout['gain_points']:+.2f} {t('lab.points')}")
-    st.caption(t("lab.evaluated_on", test=result.test_description, seeds=len(result.per_seed), s=result.seconds))
+    st.caption(t("lab.evaluated_on", test=test_set(result.test_description), seeds=len(result.per_seed), s=result.seconds))
     st.info(t(f"lab.readout_{readout['verdict']}", gain=readout["gain_points"], noise=readout["noise_points"],
               kept=readout["kept_percent"], size=readout["size_percent"],
               labelled=round(100 * config.labelled_fraction), T=config.temperature, alpha=config.alpha))
@@ -163,7 +163,7 @@ st.latex(r"L = (1-\alpha)\,\mathrm{CE}\big(y,\ \sigma(z_s)\big) + \alpha\,T^{2}\
 st.caption(t("lab.formula_caption"))
 
 share.restore("lab", SCHEMA)
-left, right = st.columns([1, 2.2], gap="large")
+left, right = st.columns([1, 2.7], gap="large")
 with left:
     config = settings_form()
     share.publish(SCHEMA)

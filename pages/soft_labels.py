@@ -5,7 +5,7 @@ import torch
 
 from kdapp import export, share
 from kdapp.share import Setting
-from kdapp.ui import device_name, show_error, t
+from kdapp.ui import device_name, show_error, t, test_set
 from kdcore import data as datasets
 from kdcore import soft
 from kdcore.device import resolve
@@ -114,7 +114,7 @@ try:
     with st.spinner(t("soft_labels.loading")):
         data, teacher = load_teacher(st.session_state["soft_dataset"], device_name())
     st.caption(t("soft_labels.teacher_caption", params=teacher.params, accuracy=100 * teacher.test_accuracy,
-                 test_set=data.test_description))
+                 test_set=test_set(data.test_description)))
     chosen = picker(data, teacher)
     share.publish(SCHEMA)
     share.link_hint()
