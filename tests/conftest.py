@@ -114,3 +114,17 @@ def screenshot(tab, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     tab.screenshot(path=str(path))
     return path
+
+
+def scroll_to(locator, attempts: int = 5) -> None:
+    """Scroll an element into view; Streamlit may re-render it just after a run, so retry briefly."""
+    from playwright.sync_api import Error
+
+    for attempt in range(attempts):
+        try:
+            locator.scroll_into_view_if_needed(timeout=10_000)
+            return
+        except Error:
+            if attempt == attempts - 1:
+                raise
+            locator.page.wait_for_timeout(500)

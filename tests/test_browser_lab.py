@@ -1,7 +1,7 @@
 """A learner in a real browser: open a shared Lab link, press Train, watch it finish, see the results."""
 import pytest
 
-from conftest import screenshot, wait_idle
+from conftest import screenshot, scroll_to, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -14,7 +14,7 @@ def test_lab_trains_in_the_browser_and_shows_the_table(page, app_url):
     page.get_by_role("button", name="Train", exact=True).click()
     page.get_by_text("What the numbers say").wait_for(timeout=300_000)
     wait_idle(page, timeout_ms=300_000)
-    page.locator("[data-testid='stDataFrame']").first.scroll_into_view_if_needed()
+    scroll_to(page.locator("[data-testid='stDataFrame']").first)
     page.wait_for_timeout(1500)  # the table paints on a canvas after it is attached
     path = screenshot(page, "lab-after-train")
     testids = page.eval_on_selector_all("[data-testid]", "els => [...new Set(els.map(e => e.dataset.testid))]")

@@ -1,6 +1,6 @@
 """A learner in a real browser runs a small NLP distillation and reads the results, in both languages."""
 import pytest
-from conftest import screenshot, wait_idle
+from conftest import screenshot, scroll_to, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -23,12 +23,12 @@ def test_small_run_shows_curves_table_distribution_and_samples(page, app_url):
     page.get_by_text("Size, speed and quality").wait_for(timeout=240_000)
     wait_idle(page, timeout_ms=240_000)
     assert page.get_by_text("Student, forward KL").first.is_visible()
-    page.get_by_text("Size, speed and quality").scroll_into_view_if_needed()
+    scroll_to(page.get_by_text("Size, speed and quality"))
     screenshot(page, "nlp_results_en")
-    page.get_by_text("Generated text, side by side").scroll_into_view_if_needed()
+    scroll_to(page.get_by_text("Generated text, side by side"))
     screenshot(page, "nlp_samples_en")
     page.get_by_text("中文").first.click()
     page.get_by_text("规模、速度与质量").wait_for(timeout=120_000)
     wait_idle(page)
-    page.get_by_text("规模、速度与质量").scroll_into_view_if_needed()
+    scroll_to(page.get_by_text("规模、速度与质量"))
     screenshot(page, "nlp_results_zh")

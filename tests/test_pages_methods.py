@@ -71,19 +71,23 @@ def test_incompatible_pair_is_explained(app_page):
 
 @pytest.mark.browser
 def test_browser_cards_and_comparison(page, app_url):
-    from conftest import screenshot, wait_idle
+    from conftest import screenshot, scroll_to, wait_idle
 
     page.goto(app_url + "/methods")
     page.get_by_text("Attention transfer (AT)").first.wait_for(timeout=120_000)
     wait_idle(page)
     screenshot(page, "methods_cards")
-    page.get_by_test_id("stSelectbox").filter(has_text="Dataset").locator("input").click()
-    page.get_by_role("option", name="digits", exact=True).click()  # UCI digits: a fast comparison
+    option = page.get_by_role("option", name="digits", exact=True)  # UCI digits: a fast comparison
+    for _ in range(5):  # the first click can land while the widget is still re-rendering
+        page.get_by_test_id("stSelectbox").filter(has_text="Dataset").locator("input").click()
+        if option.is_visible() or (page.wait_for_timeout(1000) or option.is_visible()):
+            break
+    option.click()
     page.get_by_role("button", name="Run comparison").click()
     page.get_by_text("Results").wait_for(timeout=240_000)
     wait_idle(page, 240_000)
-    page.get_by_text("Results").scroll_into_view_if_needed()
+    scroll_to(page.get_by_text("Results"))
     screenshot(page, "methods_results")
-    page.get_by_text("Seconds per run").last.scroll_into_view_if_needed()
+    scroll_to(page.get_by_text("Seconds per run").last)
     screenshot(page, "methods_chart")
     assert page.get_by_text("Deep mutual learning (DML)").count() >= 2  # card and table/chart
