@@ -14,8 +14,14 @@ def test_answer_a_multiple_choice_question_and_see_the_score(page, app_url):
     page.locator("[data-testid='stButtonGroup'] button").filter(has_text="Multiple choice").click()
     page.get_by_text("Score this session: 0 / 0").wait_for()
     wait_idle(page)
-    heading = page.locator("h4").first.inner_text()
-    question = next(q for q in default_bank() if q.choice and q.q("en") == heading.strip())
+    choices = {q.q("en"): q for q in default_bank() if q.choice}
+    question = None
+    for _ in range(60):  # the flashcard heading can linger for a moment after switching modes
+        question = choices.get(page.locator("h4").first.inner_text().strip())
+        if question:
+            break
+        page.wait_for_timeout(500)
+    assert question is not None, "no multiple-choice question shown"
     right = question.choice["en"]["options"][question.choice["answer"]]
     page.locator("[data-testid='stMainBlockContainer'] [data-testid='stRadio'] label").filter(has_text=right).first.click()
     wait_idle(page)
