@@ -143,6 +143,11 @@ LOADERS = {"mnist5k": _mnist5k, "digits": _digits, "mnist": _torchvision("mnist"
 EMBEDDED = ("mnist5k", "digits")  # need no files and no network
 
 
+def load_for(config) -> Dataset:
+    """The dataset a run config names (any config with dataset, data_dir, test_idx and subset)."""
+    return load(config.dataset, data_dir=config.data_dir, test_idx=config.test_idx, subset=config.subset)
+
+
 def load(name: str = "mnist5k", *, data_dir=None, test_idx=None, subset: int | None = None) -> Dataset:
     """Load a dataset by name.
 

@@ -146,7 +146,7 @@ def run_lab(config: LabConfig, data: datasets.Dataset | None = None):
     start = time.perf_counter()
     yield {"phase": "data", "overall": 0.0}
     if data is None:
-        data = datasets.load(config.dataset, data_dir=config.data_dir, test_idx=config.test_idx, subset=config.subset)
+        data = datasets.load_for(config)
 
     teacher_share = 0.5  # of the progress bar, when the teacher must be trained
     teacher = None
