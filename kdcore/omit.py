@@ -12,33 +12,32 @@ digit on a share of the (unlabelled) training images equal to the digit's prior,
 import dataclasses
 import statistics
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import torch
 
-from . import data as datasets
-from .device import resolve
-from .errors import ConfigError
-from .lab import LabConfig, train_student
-from .teacher import train_teacher
+from .config import MethodConfig, RunConfig, StudentConfig
+from .core import open_run, train_student
+from .events import Done
+from .lab import HARD
+from .schema import Range
 from .train import predict_logits
+
+OMIT_BASE = RunConfig(
+    student=StudentConfig(width=256,  # a wider MLP than the Lab's: more room to carry the teacher's similarities
+                          epochs=40,
+                          labelled_fraction=1.0),  # every remaining image is labelled (only the omitted digit is missing)
+    method=MethodConfig("kd", (("temperature", 20.0),  # a high T brings out the small "looks a bit like a 3" probabilities (paper: 20)
+                               ("alpha", 1.0))))  # soft labels only: the hard labels of the other digits only teach "never 3"
 
 
 @dataclass(frozen=True)
 class OmitConfig:
     digit: int = 3  # the class left out of the transfer set (3, as in the paper)
-    seeds: tuple[int, ...] = (0,)  # one hard-label and one KD student per seed
-    base: LabConfig = field(default_factory=lambda: LabConfig(
-        student_width=256,  # a wider MLP than the Lab's: more room to carry the teacher's similarities
-        temperature=20.0,  # a high T brings out the small "looks a bit like a 3" probabilities (paper: 20)
-        alpha=1.0,  # soft labels only: the hard labels of the other digits only teach "never 3"
-        epochs=40,
-        labelled_fraction=1.0))  # every remaining image is labelled (only the omitted digit is missing)
+    base: RunConfig = OMIT_BASE  # seeds: one hard-label and one KD student per seed
 
     def validate(self) -> "OmitConfig":
         self.base.validate()
-        if not self.seeds:
-            raise ConfigError("Give at least one seed.")
         return self
 
 
@@ -60,34 +59,28 @@ def _scores(logits: torch.Tensor, y: torch.Tensor, digit: int, bias: float) -> d
     return {"on_digit": correct[y == digit].float().mean().item(), "overall": correct.float().mean().item()}
 
 
-def run_omit(config: OmitConfig, data: datasets.Dataset | None = None):
-    """Generator of records (phase teacher/hard/kd with "overall" progress 0–1); the last (final=True)
-    has "result": means over seeds and a per_seed list (see the keys below)."""
+def run_omit(config: OmitConfig, data=None):
+    """Generator of events (phase "hard"/"kd" per seed); Done carries a dict: means over seeds and a
+    per_seed list (see the keys below)."""
     config.validate()
     base, digit = config.base, config.digit
-    device = resolve(base.device)
     start = time.perf_counter()
-    if data is None:
-        data = datasets.load(base.dataset, data_dir=base.data_dir, test_idx=base.test_idx, subset=base.subset)
-    if not 0 <= digit < data.num_classes:
-        raise ConfigError(f"The omitted class must be between 0 and {data.num_classes - 1}, got {digit}.")
-    teacher = None
-    for record in train_teacher(base.teacher, data, device):
-        teacher = record.get("teacher")
-        yield {**record, "overall": 0.0, "final": False}
+    runs = [(seed, phase) for seed in base.seeds for phase in ("hard", "kd")]
 
+    def check(data):
+        Range(0, data.num_classes - 1, integer=True).check("omitted class", digit)
+
+    core, stages = yield from open_run(base, data, len(runs), teacher_weight=0.0, check=check)
+    data, teacher = core.data, core.teacher
     keep = data.y_train != digit  # (N,) the transfer set: every image but the omitted digit's
-    x, y, soft = data.x_train[keep], data.y_train[keep], teacher.train_logits[keep]
     prior = 1 / data.num_classes
-    runs = [(seed, phase) for seed in config.seeds for phase in ("hard", "kd")]
     per_seed = []
     for i, (seed, phase) in enumerate(runs):
-        student, records, _ = train_student(base, "baseline" if phase == "hard" else "kd", seed, x, y, soft,
-                                            device=device)
-        for record in records:
-            yield {**record, "phase": phase, "seed": seed, "final": False, "overall": (i + record["progress"]) / len(runs)}
+        method = HARD if phase == "hard" else base.method
+        student = yield from stages.run(i + 1, train_student(core, method, seed, keep=keep, evaluate=False),
+                                        phase=phase, seed=seed)
         bias = prior_matching_bias(predict_logits(student, data.x_train), digit, prior)  # labels unused
-        logits = predict_logits(student, data.x_test)
+        logits = core.test_logits(student)
         raw, corrected = _scores(logits, data.y_test, digit, 0.0), _scores(logits, data.y_test, digit, bias)
         if phase == "hard":
             per_seed.append({"seed": seed})
@@ -99,4 +92,4 @@ def run_omit(config: OmitConfig, data: datasets.Dataset | None = None):
               "digit_test_images": int((data.y_test == digit).sum()), "transfer_set_size": int(keep.sum()),
               "test_set": data.test_description, "per_seed": per_seed, "seconds": time.perf_counter() - start,
               "config": dataclasses.asdict(config)}
-    yield {"phase": "done", "overall": 1.0, "final": True, "result": result}
+    yield Done(result=result)

@@ -1,133 +1,109 @@
-"""Training schemes: who teaches whom, built from `train.fit` and the loss methods.
+"""Training schemes: who teaches whom, built from the run core and the loss methods.
 
-Each scheme is a generator `scheme(run, **hyper)` of fit records (with "stage" and "progress" 0–1
-over the whole scheme) whose last record carries "model": the trained student. `distil` does the
-same for one registered loss method, so the comparison runner treats methods and schemes alike.
-
-- born-again: Furlanello et al. (2018), "Born-Again Neural Networks", ICML.
-- ensemble: multi-teacher distillation from the mean logits of several teachers (Hinton et al. 2015, §1).
-- assistant: Mirzadeh et al. (2020), "Improved Knowledge Distillation via Teacher Assistant", AAAI.
-- mutual: Zhang, Xiang, Hospedales & Lu (2018), "Deep Mutual Learning", CVPR.
+Each scheme is a class that describes itself like a method (`paper`, `formula_tex`, `hyper`) and
+whose `train(core, seed)` is a generator of training events over the whole scheme that returns
+the trained student, so the comparison runner treats methods and schemes alike.
 """
 import dataclasses
 import inspect
-import math
-from collections.abc import Iterator
-from dataclasses import dataclass
 
 import torch
 from torch import nn
 
 from . import methods, models
-from .data import Dataset
-from .errors import ConfigError
-from .methods.base import Distiller, check_range, labelled_cross_entropy
+from .events import Stages
+from .methods.base import Distiller, labelled_cross_entropy
 from .methods.kd import softened_kl
-from .teacher import Teacher, TeacherConfig, train_teacher
-from .train import fit, predict_logits
+from .schema import Range, apply_hyper
+from .teacher import train_teacher
+from .train import predict_logits
+
+T_RANGE = Range(0, 100, 4.0, "softening temperature T", low_open=True)
+ALPHA_RANGE = Range(0, 1, 0.9, "weight of the distillation term")
 
 
-@dataclass(eq=False)
-class Run:
-    """One student run of a comparison: data, the cached teacher, which labels the student may
-    see, the seed, the student architecture and the training budget."""
-    data: Dataset
-    teacher: Teacher
-    teacher_config: TeacherConfig
-    labelled: torch.Tensor  # (N_train,) bool
-    seed: int
-    student: str = "cnn"
-    student_width: int | None = None
-    epochs: int = 10
-    batch_size: int = 128
-    lr: float = 3e-3
-    device: str = "cpu"
+class Scheme:
+    """Base class: hyper-parameters validated from `hyper`; `train(core, seed)` returns the student."""
+    name = ""
+    paper = ""
+    formula_tex = ""
+    hyper: dict[str, Range] = {}
 
-    def new_model(self, family: str | None = None, width: int | None = None) -> nn.Module:
-        torch.manual_seed(self.seed)
-        family = family or self.student
-        if width is None and family == self.student:
-            width = self.student_width
-        return models.build(family, self.data.in_shape, self.data.num_classes, width)
+    def __init__(self, **hyper):
+        apply_hyper(self, hyper)
 
-    def fit(self, model: nn.Module, method: Distiller | None = None, *, teacher_model: nn.Module | None = None,
-            teacher_logits: torch.Tensor | None = None) -> Iterator[dict]:
-        """Train `model` on the transfer set with `method`; with no method, on the labelled images
-        only, taking as many steps as a transfer-set epoch (equal compute for the baseline)."""
-        common = dict(epochs=self.epochs, batch_size=self.batch_size, lr=self.lr, seed=self.seed, device=self.device)
-        x, y = self.data.x_train, self.data.y_train
-        if method is None:
-            steps = math.ceil(len(x) / self.batch_size)
-            return fit(model, x[self.labelled], y[self.labelled], steps_per_epoch=steps, **common)
-        return fit(model, x, y, method=method, teacher=teacher_model, teacher_logits=teacher_logits,
-                   labelled=self.labelled, **common)
+    @classmethod
+    def defaults(cls) -> dict:
+        return {key: rule.default for key, rule in cls.hyper.items()}
+
+    def kd(self):
+        return methods.get("kd", temperature=self.temperature, alpha=self.alpha)
+
+    def train(self, core, seed: int):
+        raise NotImplementedError
 
 
-def staged(records: Iterator[dict], stage: str, index: int, count: int) -> Iterator[dict]:
-    """Re-label one fit's records as stage `index` of `count` (progress over the whole scheme)."""
-    for record in records:
-        yield {**record, "stage": stage, "progress": (index + record["progress"]) / count, "final": False}
-
-
-def distil(run: Run, name: str, **hyper) -> Iterator[dict]:
-    """One registered loss method ("hard" = labels only) from the run's teacher."""
-    student = run.new_model()
-    if name == "hard":
-        yield from staged(run.fit(student), name, 0, 1)
-    else:
-        method = methods.build(name, student, run.teacher.model, run.data.in_shape, **hyper)
-        yield from staged(run.fit(student, method, teacher_model=run.teacher.model,
-                                  teacher_logits=run.teacher.train_logits), name, 0, 1)
-    yield {"stage": name, "progress": 1.0, "final": True, "model": student}
-
-
-def born_again(run: Run, *, generations: int = 2, temperature: float = 4.0, alpha: float = 0.9) -> Iterator[dict]:
+class BornAgain(Scheme):
     """Self-distillation without the big teacher: generation 0 learns from the labels, generation
     k learns with KD from generation k − 1, same architecture every time."""
-    if not 1 <= generations <= 10:
-        raise ConfigError(f"Generations must be between 1 and 10, got {generations}.")
-    model = run.new_model()
-    yield from staged(run.fit(model), "generation 0", 0, generations + 1)
-    for generation in range(1, generations + 1):
-        previous_logits = predict_logits(model, run.data.x_train)
-        model = run.new_model()
-        method = methods.get("kd", temperature=temperature, alpha=alpha)
-        yield from staged(run.fit(model, method, teacher_logits=previous_logits),
-                          f"generation {generation}", generation, generations + 1)
-    yield {"stage": "born-again", "progress": 1.0, "final": True, "model": model}
+    name = "born-again"
+    paper = "Furlanello, Lipton, Tschannen, Itti & Anandkumar (2018), \"Born-Again Neural Networks\", ICML"
+    formula_tex = r"f_0 \leftarrow \mathrm{CE}(y, f_0);\quad f_k \leftarrow L_{KD}(f_k;\ f_{k-1})"
+    hyper = {"generations": Range(1, 10, 2, "generations after the first", integer=True), "temperature": T_RANGE,
+             "alpha": ALPHA_RANGE}
+
+    def train(self, core, seed):
+        stages, labelled = Stages([1.0] * (self.generations + 1)), core.labelled(seed)
+        model = core.new_student(seed)
+        yield from stages.run(0, core.fit(model, methods.get("hard"), seed, labelled=labelled, evaluate=False))
+        for generation in range(1, self.generations + 1):
+            previous_logits = predict_logits(model, core.data.x_train)
+            model = core.new_student(seed)
+            yield from stages.run(generation, core.fit(model, self.kd(), seed, labelled=labelled,
+                                                       teacher_logits=previous_logits, evaluate=False))
+        return model
 
 
-def ensemble(run: Run, *, teachers: int = 3, temperature: float = 4.0, alpha: float = 0.9) -> Iterator[dict]:
+class Ensemble(Scheme):
     """KD from the mean logits of `teachers` teachers that differ only in their seed (the first
     is the run's teacher; the others are trained once and cached like it)."""
-    if not 1 <= teachers <= 8:
-        raise ConfigError(f"Teachers must be between 1 and 8, got {teachers}.")
-    logits = [run.teacher.train_logits]
-    for k in range(1, teachers):
-        config = dataclasses.replace(run.teacher_config, seed=run.teacher_config.seed + k)
-        for record in train_teacher(config, run.data, run.device):
-            yield {**record, "stage": f"teacher {k + 1}", "progress": k / (teachers + 1), "final": False}
-        logits.append(record["teacher"].train_logits)
-    mean_logits = torch.stack(logits).mean(0)  # (N, C): a geometric mean of the teachers' probabilities
-    student = run.new_model()
-    method = methods.get("kd", temperature=temperature, alpha=alpha)
-    yield from staged(run.fit(student, method, teacher_logits=mean_logits), "student", teachers, teachers + 1)
-    yield {"stage": "ensemble", "progress": 1.0, "final": True, "model": student}
+    name = "ensemble"
+    paper = "Hinton, Vinyals & Dean (2015), \"Distilling the Knowledge in a Neural Network\", §1 (ensembles)"
+    formula_tex = r"z_t = \tfrac{1}{M}\textstyle\sum_{m=1}^{M} z_t^{(m)};\quad L = L_{KD}(z_s;\ z_t)"
+    hyper = {"teachers": Range(1, 8, 3, "teachers in the ensemble", integer=True), "temperature": T_RANGE,
+             "alpha": ALPHA_RANGE}
+
+    def train(self, core, seed):
+        stages = Stages([1.0] * (self.teachers + 1))
+        logits = [core.teacher.train_logits]
+        for k in range(1, self.teachers):
+            config = dataclasses.replace(core.config.teacher, seed=core.config.teacher.seed + k)
+            teacher = yield from stages.run(k - 1, train_teacher(config, core.data, core.device))
+            logits.append(teacher.train_logits)
+        mean_logits = torch.stack(logits).mean(0)  # (N, C): a geometric mean of the teachers' probabilities
+        student = core.new_student(seed)
+        return (yield from stages.run(self.teachers, core.fit(student, self.kd(), seed, labelled=core.labelled(seed),
+                                                              teacher_logits=mean_logits, evaluate=False)))
 
 
-def assistant(run: Run, *, width_factor: int = 4, temperature: float = 4.0, alpha: float = 0.9) -> Iterator[dict]:
+class Assistant(Scheme):
     """Teacher → assistant → student: the assistant is the student's family at `width_factor`×
     its width, distilled from the teacher; the student is then distilled from the assistant."""
-    if not 2 <= width_factor <= 64:
-        raise ConfigError(f"Width factor must be between 2 and 64, got {width_factor}.")
-    student = run.new_model()
-    base_width = run.student_width or inspect.signature(models.FAMILIES[run.student]).parameters["width"].default
-    helper = run.new_model(run.student, base_width * width_factor)
-    method = methods.get("kd", temperature=temperature, alpha=alpha)
-    yield from staged(run.fit(helper, method, teacher_logits=run.teacher.train_logits), "assistant", 0, 2)
-    helper_logits = predict_logits(helper, run.data.x_train)
-    yield from staged(run.fit(student, method, teacher_logits=helper_logits), "student", 1, 2)
-    yield {"stage": "assistant", "progress": 1.0, "final": True, "model": student}
+    name = "assistant"
+    paper = "Mirzadeh, Farajtabar, Li, Levine, Matsukawa & Ghasemzadeh (2020), \"Improved Knowledge Distillation via Teacher Assistant\", AAAI"
+    formula_tex = r"\text{teacher} \xrightarrow{KD} \text{assistant} \xrightarrow{KD} \text{student}"
+    hyper = {"width_factor": Range(2, 64, 4, "assistant width ÷ student width", integer=True), "temperature": T_RANGE,
+             "alpha": ALPHA_RANGE}
+
+    def train(self, core, seed):
+        stages, labelled, family = Stages([1.0, 1.0]), core.labelled(seed), core.config.student.family
+        student = core.new_student(seed)
+        base_width = core.config.student.width or inspect.signature(models.FAMILIES[family]).parameters["width"].default
+        helper = core.new_student(seed, family, base_width * self.width_factor)
+        yield from stages.run(0, core.fit(helper, self.kd(), seed, labelled=labelled, evaluate=False))
+        helper_logits = predict_logits(helper, core.data.x_train)
+        return (yield from stages.run(1, core.fit(student, self.kd(), seed, labelled=labelled,
+                                                  teacher_logits=helper_logits, evaluate=False)))
 
 
 class Cohort(nn.Module):
@@ -153,13 +129,10 @@ class MutualLearning(Distiller):
     own student; the paper alternates updates, this updates both at once from the same batch."""
 
     consumes = frozenset({"logits", "features"})
+    hyper = {"temperature": Range(0, 100, 1.0, "softening temperature T", low_open=True),
+             "alpha": Range(0, 100, 1.0, "weight of the mutual term")}
 
-    def __init__(self, *, temperature: float = 1.0, alpha: float = 1.0):
-        super().__init__()
-        self.temperature = check_range("Temperature T", temperature, 0.0, 100.0, low_open=True)
-        self.alpha = check_range("α", alpha, 0.0, 100.0)
-
-    def forward(self, student, teacher, target, labelled):
+    def forward(self, student, teacher, target, labelled, progress=0.0):
         a, b = student["features"]
         scale = self.alpha * self.temperature**2
         return {"hard": labelled_cross_entropy(a, target, labelled) + labelled_cross_entropy(b, target, labelled),
@@ -167,34 +140,20 @@ class MutualLearning(Distiller):
                                    + softened_kl(b, a.detach(), self.temperature))}
 
 
-def mutual(run: Run, *, temperature: float = 1.0, alpha: float = 1.0) -> Iterator[dict]:
+class Mutual(Scheme):
     """Two students from different seeds learn together from the labels and from each other; no
     teacher. The first student is the result."""
-    first = run.new_model()
-    torch.manual_seed(run.seed + 10_000)
-    second = models.build(run.student, run.data.in_shape, run.data.num_classes, run.student_width)
-    method = MutualLearning(temperature=temperature, alpha=alpha)
-    yield from staged(run.fit(Cohort(first, second), method), "mutual", 0, 1)
-    yield {"stage": "mutual", "progress": 1.0, "final": True, "model": first}
+    name = "mutual"
+    paper = "Zhang, Xiang, Hospedales & Lu (2018), \"Deep Mutual Learning\", CVPR"
+    formula_tex = r"L_k = \mathrm{CE}(y, z_k) + \alpha\,T^2\,\mathrm{KL}\big(\sigma(z_{\bar k}/T)\,\|\,\sigma(z_k/T)\big),\ k \in \{a, b\}"
+    hyper = MutualLearning.hyper
+
+    def train(self, core, seed):
+        first = core.new_student(seed)
+        second = core.new_student(seed + 10_000)
+        method = MutualLearning(temperature=self.temperature, alpha=self.alpha)
+        yield from core.fit(Cohort(first, second), method, seed, labelled=core.labelled(seed), evaluate=False)
+        return first
 
 
-SCHEMES = {"born-again": born_again, "ensemble": ensemble, "assistant": assistant, "mutual": mutual}
-
-
-def hyper_parameters(name: str) -> dict:
-    """{hyper-parameter: default} of a scheme, read from its signature."""
-    parameters = inspect.signature(SCHEMES[name]).parameters.values()
-    return {p.name: p.default for p in parameters if p.kind is p.KEYWORD_ONLY}
-
-
-def train_entry(run: Run, name: str, **hyper) -> Iterator[dict]:
-    """A registered method or scheme by name; the last record carries the trained "model"."""
-    if name in SCHEMES:
-        try:
-            return SCHEMES[name](run, **hyper)
-        except TypeError as err:
-            raise ConfigError(f"Bad hyper-parameters for {name!r}: {err}.") from err
-    if name == "hard" or name in methods.METHODS:
-        return distil(run, name, **hyper)
-    raise ConfigError(f"Unknown method {name!r}; valid methods: {', '.join(methods.METHODS)}; "
-                      f"training schemes: {', '.join(SCHEMES)}.")
+SCHEMES = {cls.name: cls for cls in (BornAgain, Ensemble, Assistant, Mutual)}

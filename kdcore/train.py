@@ -1,5 +1,5 @@
-"""Training and evaluation loops. `fit` is a generator of small metric records: the CLI prints them,
-a notebook collects them, a page draws them; stopping early is just stopping the iteration.
+"""Training and evaluation loops. `fit` is a generator of typed events (`kdcore.events`: a Step per
+optimiser step, an Epoch with the held-out accuracy at each epoch end) and returns the trained model.
 
 Every step is a slice of whole in-memory tensors by a shuffled index; the teacher's logits are
 precomputed once per dataset and sliced the same way, so a student step costs one student forward
@@ -14,6 +14,7 @@ from torch import nn
 
 from .augment import random_shift
 from .errors import ConfigError
+from .events import Epoch, Step
 from .methods import Distiller, HardLabels
 
 EVAL_BATCH = 2048
@@ -49,25 +50,21 @@ def fit(model: nn.Module, x: torch.Tensor, y: torch.Tensor, *, epochs: int, meth
         teacher_logits: torch.Tensor | None = None, teacher: nn.Module | None = None,
         labelled: torch.Tensor | None = None, x_eval: torch.Tensor | None = None, y_eval: torch.Tensor | None = None,
         batch_size: int = 128, lr: float = 3e-3, weight_decay: float = 0.0, shift: int = 0, seed: int = 0,
-        steps_per_epoch: int | None = None, device: torch.device | str = "cpu") -> Iterator[dict]:
-    """Train `model` in place with `method` (default: hard labels) and yield a record per step.
+        steps_per_epoch: int | None = None, device: torch.device | str = "cpu"):
+    """Train `model` in place with `method` (default: hard labels): yields a Step per step and an
+    Epoch at each epoch end (with the accuracy on x_eval/y_eval when given); returns the model.
 
     x, y: the training (transfer) set, (N, C, H, W) and (N,). labelled: (N,) bool, which labels the
     method may use (default all). teacher_logits: (N, C) precomputed teacher outputs aligned with x;
     used when the method consumes the teacher and there is no augmentation, else `teacher` is run.
-    Records: step, steps, epoch, progress (0–1), loss, one key per loss term, elapsed (s); at each
-    epoch end also eval_accuracy (on x_eval/y_eval when given); the last record has final=True.
+    The method's forward receives `progress`, the share of training done before the step (0 → 1).
     """
-    if epochs < 1:
-        raise ConfigError(f"Epochs must be at least 1, got {epochs}.")
-    if batch_size < 1:
-        raise ConfigError(f"Batch size must be at least 1, got {batch_size}.")
     method = method or HardLabels()
     needs_teacher = "teacher" in method.consumes
     needs_features = "features" in method.consumes
     use_cached = needs_teacher and teacher_logits is not None and shift == 0 and not needs_features
     if needs_teacher and not use_cached and teacher is None:
-        raise ConfigError("This method needs the teacher model (or its precomputed logits without augmentation).")
+        raise ConfigError("needs_teacher", method=type(method).__name__)
 
     device = torch.device(device)
     torch.manual_seed(seed)  # dropout and any other global randomness
@@ -98,23 +95,22 @@ def fit(model: nn.Module, x: torch.Tensor, y: torch.Tensor, *, epochs: int, meth
             else:
                 with torch.no_grad():
                     teacher_out = _outputs(teacher, xb, needs_features)
-        terms = method(student_out, teacher_out, y[idx], labelled[idx])
+        terms = method(student_out, teacher_out, y[idx], labelled[idx], progress=(step - 1) / total)
         loss = sum(terms.values())
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
         optimizer.step()
         schedule.step()
 
-        record = {"step": step, "steps": total, "epoch": (step - 1) // steps_per_epoch + 1,
-                  "progress": step / total, "loss": loss.item(), **{k: v.item() for k, v in terms.items()},
-                  "elapsed": time.perf_counter() - start}
+        epoch, elapsed = (step - 1) // steps_per_epoch + 1, time.perf_counter() - start
+        yield Step(progress=step / total, step=step, steps=total, epoch=epoch,
+                   loss_terms={k: v.item() for k, v in terms.items()}, elapsed=elapsed)
         if step % steps_per_epoch == 0 and x_eval is not None:
-            record["eval_accuracy"] = accuracy(model, x_eval, y_eval)
+            yield Epoch(progress=step / total, epoch=epoch, metrics={"accuracy": accuracy(model, x_eval, y_eval)},
+                        elapsed=elapsed)
             model.train()
-        if step == total:
-            record["final"] = True
-        yield record
     model.eval()
+    return model
 
 
 def _outputs(model: nn.Module, x: torch.Tensor, features: bool) -> dict:
@@ -122,11 +118,3 @@ def _outputs(model: nn.Module, x: torch.Tensor, features: bool) -> dict:
         feats, logits = model(x, features=True)
         return {"logits": logits, "features": feats}
     return {"logits": model(x)}
-
-
-def run(records: Iterator[dict]) -> dict:
-    """Exhaust a record generator and return its last record (for scripts and tests)."""
-    last = {}
-    for last in records:
-        pass
-    return last

@@ -30,7 +30,7 @@ class DIST(Distiller):
         self.beta = check_range("β", beta, 0.0, 100.0)
         self.gamma = check_range("γ", gamma, 0.0, 100.0)
 
-    def forward(self, student, teacher, target, labelled):
+    def forward(self, student, teacher, target, labelled, progress=0.0):
         T = self.temperature
         p_student = F.softmax(student["logits"] / T, dim=1)
         p_teacher = F.softmax(teacher["logits"] / T, dim=1)

@@ -46,7 +46,7 @@ class DKD(Distiller):
         self.alpha = check_range("α", alpha, 0.0, 100.0)
         self.beta = check_range("β", beta, 0.0, 100.0)
 
-    def forward(self, student, teacher, target, labelled):
+    def forward(self, student, teacher, target, labelled, progress=0.0):
         target = torch.where(labelled, target, teacher["logits"].argmax(1))
         tckd, nckd = decoupled_kl(student["logits"], teacher["logits"], target, self.temperature)
         scale = self.temperature**2

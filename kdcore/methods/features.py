@@ -79,7 +79,7 @@ class FeatureDistiller(Distiller):
     def terms(self, student_features: list, teacher_features: list) -> dict:
         raise NotImplementedError
 
-    def forward(self, student, teacher, target, labelled):
+    def forward(self, student, teacher, target, labelled, progress=0.0):
         if not self.bound:
             raise ConfigError(f"{self.label}: call method.bind(student, teacher, in_shape) before training.")
         teacher_features = [f.detach() for f in teacher["features"]]  # the teacher only teaches

@@ -30,7 +30,7 @@ class KD(Distiller):
         self.temperature = check_range("Temperature T", temperature, 0.0, 100.0, low_open=True)
         self.alpha = check_range("α", alpha, 0.0, 1.0)
 
-    def forward(self, student, teacher, target, labelled):
+    def forward(self, student, teacher, target, labelled, progress=0.0):
         T, alpha = self.temperature, self.alpha
         return {"hard": (1 - alpha) * labelled_cross_entropy(student["logits"], target, labelled),
                 "kd": alpha * T * T * softened_kl(student["logits"], teacher["logits"], T)}

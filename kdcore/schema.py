@@ -1,0 +1,83 @@
+"""Declared settings: each bound or list of choices is written once, next to its default, and every
+check and message comes from it. Methods declare `hyper = {name: Range(...)}`; config dataclasses
+declare `field(default=..., metadata=bounded(Range(...)))`; pages and the CLI read the same
+declarations to build sliders and flags.
+"""
+import dataclasses
+import math
+from dataclasses import dataclass
+
+from .errors import ConfigError
+
+
+@dataclass(frozen=True)
+class Range:
+    """A number in [low, high] (or (low, high] when low_open); integer=True asks for a whole number."""
+    low: float
+    high: float
+    default: float | None = None
+    doc: str = ""  # one line in English; the interface translates it by the setting's name
+    low_open: bool = False
+    integer: bool = False
+
+    @property
+    def interval(self) -> str:
+        return f"{'(' if self.low_open else '['}{self.low:g}, {self.high:g}]"
+
+    def check(self, name: str, value):
+        """The value, as int or float, or a ConfigError("out_of_range") naming the setting."""
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            number = math.nan
+        above_low = self.low < number if self.low_open else self.low <= number
+        whole = not self.integer or number == int(number)
+        if not (above_low and number <= self.high and whole):
+            raise ConfigError("out_of_range", name=name, interval=self.interval + (" (whole number)" if self.integer else ""),
+                              value=value)
+        return int(number) if self.integer else number
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One of a fixed set of names (a dataset, a model family)."""
+    options: tuple
+    doc: str = ""
+
+    def check(self, name: str, value):
+        if value not in self.options:
+            raise ConfigError("not_a_choice", name=name, value=value, choices=", ".join(map(str, self.options)))
+        return value
+
+
+def bounded(rule: Range | Choice, optional: bool = False) -> dict:
+    """Field metadata: `field(default=30, metadata=bounded(Range(1, 1000, integer=True)))`."""
+    return {"rule": rule, "optional": optional}
+
+
+def check_fields(config) -> None:
+    """Check every declared field of a dataclass instance (None passes where declared optional), and
+    recurse into nested config dataclasses."""
+    for f in dataclasses.fields(config):
+        value = getattr(config, f.name)
+        if dataclasses.is_dataclass(value):
+            check_fields(value)
+        rule = f.metadata.get("rule")
+        if rule is not None and not (value is None and f.metadata.get("optional")):
+            rule.check(f.name.replace("_", " "), value)
+
+
+def rule_of(cls, name: str) -> Range | Choice:
+    """The declared rule of field `name` of config class `cls` (for widgets and flags)."""
+    return next(f.metadata["rule"] for f in dataclasses.fields(cls) if f.name == name)
+
+
+def apply_hyper(obj, given: dict) -> None:
+    """Check `given` hyper-parameters against `obj.hyper` ({name: Range}) and set each one (or its
+    default) as an attribute; an unknown name is a ConfigError listing the known ones."""
+    for key in given:
+        if key not in obj.hyper:
+            raise ConfigError("unknown_hyper", method=getattr(obj, "name", type(obj).__name__), key=key,
+                              known=", ".join(obj.hyper) or "none")
+    for key, rule in obj.hyper.items():
+        setattr(obj, key, rule.check(key, given.get(key, rule.default)))
