@@ -28,6 +28,8 @@ def widget(setting: Setting, where=st, **extra):
         return where.multiselect(label, options, max_selections=setting.max_items or None, **common)
     if setting.widget == "checkbox":
         return where.checkbox(label, **common)
+    if setting.widget == "toggle":
+        return where.toggle(label, **common)
     raise ValueError(f"unknown widget kind {setting.widget!r}")
 
 

@@ -31,7 +31,7 @@ class Setting:
     choices: tuple | None = None  # allowed values (after conversion)
     max_items: int = 0  # > 0: a comma-separated list of at most this many items (default a tuple)
     label: str = ""  # string-catalogue key of the widget's label (kdapp.form)
-    widget: str = "slider"  # slider, select_slider, selectbox, radio, number, multiselect, checkbox
+    widget: str = "slider"  # slider, select_slider, selectbox, radio, number, multiselect, checkbox, toggle
     step: float | None = None
     path: str | None = None  # where the value goes in a RunConfig, e.g. "student.epochs" (kdapp.form.to_config)
     help: str | None = None  # string-catalogue key of the widget's help
