@@ -8,7 +8,7 @@ does not depend on T or α, so those sweeps train it once per seed and reuse it 
 import dataclasses
 import statistics
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from . import cache
 from .config import RunConfig, StudentConfig
