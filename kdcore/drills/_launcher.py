@@ -58,4 +58,5 @@ def main() -> None:
     os.execve(sys.executable, [sys.executable, "-I", config["entry"]], config["env"])
 
 
-main()
+if __name__ == "__main__":
+    main()
