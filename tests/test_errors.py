@@ -3,12 +3,12 @@ is produced once by kdcore.schema and shown in the learner's language (one test 
 import json
 
 import pytest
+from test_i18n import placeholders
 
+from kdapp.i18n import STRINGS_DIR, error_text
 from kdcore import data, models
 from kdcore.config import RunConfig
 from kdcore.errors import MESSAGES, ConfigError, KDLabError
-from kdapp.i18n import STRINGS_DIR, error_text
-from test_i18n import placeholders
 
 CATALOGUE = json.loads((STRINGS_DIR / "errors.json").read_text(encoding="utf-8"))
 
