@@ -5,10 +5,11 @@ import time
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
+from kdcore.data import TestSet
 from kdcore.errors import KDLabError
 from kdcore.events import Done
 
-from .i18n import text
+from .i18n import describe_test_set, error_text, text
 
 # A page opened by its own address on a freshly started server would otherwise be run by
 # Streamlit's older "pages/ folder" mode (no router, no sidebar, a raw file list). The router calls
@@ -27,16 +28,19 @@ def t(key: str, **fmt) -> str:
     return text(key, lang(), **fmt)
 
 
-TEST_SET = re.compile(r"^(held-out|official) (.+?)(?: test set)? \(([\d,]+)\)$")
+TEST_SET = re.compile(r"^(held-out|official) (.+?)(?: test set)? \(([\d,]+)\)$")  # TestSet.describe()
 
 
-def test_set(description: str) -> str:
-    """A dataset's test-set description (kdcore writes it in English) in the learner's language."""
-    match = TEST_SET.match(description)
-    if not match:
-        return description
-    kind, what, n = match.groups()
-    return t("common.test_heldout" if kind == "held-out" else "common.test_official", what=what, n=n)
+def test_set(value: TestSet | str) -> str:
+    """A dataset's TestSet in the learner's language. Runner results still carry its English
+    describe() sentence, which is read back into a TestSet; any other text is shown as it is."""
+    if isinstance(value, str):
+        match = TEST_SET.match(value)
+        if not match:
+            return value
+        kind, name, n = match.groups()
+        value = TestSet(kind, name, int(n.replace(",", "")))
+    return describe_test_set(value, lang())
 
 
 def device_name() -> str:
@@ -45,8 +49,9 @@ def device_name() -> str:
 
 
 def show_error(err: Exception) -> None:
-    """A learner-facing error: the message, never a traceback."""
-    st.error(f"{t('common.error')} {err}" if isinstance(err, KDLabError) else f"{t('common.unexpected')} {err!r}")
+    """A learner-facing error in the learner's language, never a traceback."""
+    st.error(f"{t('common.error')} {error_text(err, lang())}" if isinstance(err, KDLabError)
+             else f"{t('common.unexpected')} {err!r}")
 
 
 def drive(events, on_event, min_interval: float = 0.2):

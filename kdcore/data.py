@@ -17,11 +17,28 @@ import torch
 from . import datafiles
 from .errors import ConfigError
 from .paths import data_dir as default_data_dir
+from .schema import Choice, Range
 
 SPLIT_SEED = 0  # the train/test split never depends on the training seed
 DIGITS = tuple(str(i) for i in range(10))
 FASHION = ("T-shirt", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot")
 CIFAR = ("airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck")
+SUBSET = Range(10, 10**7, integer=True)  # training images kept by `subset`
+
+
+@dataclass(frozen=True)
+class TestSet:
+    """What every accuracy is measured on, as data: kind "held-out" (split off the training source) or
+    "official" (the dataset's own test set), the data's name (e.g. "mnist5k digits", "CIFAR-10") and
+    its size. kdcore writes `describe()` (English, JSON outputs); the interface translates the fields."""
+    __test__ = False  # a dataclass, not a pytest test class
+    kind: str
+    name: str
+    n: int
+
+    def describe(self) -> str:
+        """E.g. "held-out mnist5k digits (1,000)", "official CIFAR-10 test set (10,000)"."""
+        return f"held-out {self.name} ({self.n:,})" if self.kind == "held-out" else f"official {self.name} test set ({self.n:,})"
 
 
 @dataclass(frozen=True, eq=False)
@@ -34,7 +51,12 @@ class Dataset:
     classes: tuple[str, ...]
     mean: tuple[float, ...]  # per channel, in [0, 1] pixel units, used to normalise
     std: tuple[float, ...]
-    test_description: str  # shown next to every accuracy, e.g. "official MNIST test set (10,000)"
+    test_set: TestSet | str  # shown next to every accuracy; a str only from transfer's derived domains
+
+    @property
+    def test_description(self) -> str:
+        """The test set in English, e.g. "official MNIST test set (10,000)" (runners' JSON outputs)."""
+        return self.test_set if isinstance(self.test_set, str) else self.test_set.describe()
 
     @property
     def in_shape(self) -> tuple[int, int, int]:
@@ -86,7 +108,7 @@ def _tensor_images(x: np.ndarray, scale: float) -> torch.Tensor:
     return t.unsqueeze(1) if t.ndim == 3 else t.permute(0, 3, 1, 2).contiguous()
 
 
-def make_dataset(name, x_train, y_train, x_test, y_test, classes, scale, test_description) -> Dataset:
+def make_dataset(name, x_train, y_train, x_test, y_test, classes, scale, test_set) -> Dataset:
     """Normalise with the training set's per-channel mean/std and wrap as a Dataset."""
     xtr, xte = _tensor_images(x_train, scale), _tensor_images(x_test, scale)
     mean = xtr.mean(dim=(0, 2, 3))
@@ -94,7 +116,7 @@ def make_dataset(name, x_train, y_train, x_test, y_test, classes, scale, test_de
     norm = lambda x: (x - mean.view(1, -1, 1, 1)) / std.view(1, -1, 1, 1)  # noqa: E731
     labels = lambda y: torch.tensor(np.asarray(y), dtype=torch.int64)  # noqa: E731
     return Dataset(name, norm(xtr), labels(y_train), norm(xte), labels(y_test), classes,
-                   tuple(mean.tolist()), tuple(std.tolist()), test_description)
+                   tuple(mean.tolist()), tuple(std.tolist()), test_set)
 
 
 def embedded_mnist() -> tuple[np.ndarray, np.ndarray]:
@@ -112,9 +134,9 @@ def _mnist5k(test_idx, **_):
     if test_idx:
         x_test, y_test = datafiles.read_mnist_test(test_idx)
         order = np.random.default_rng(SPLIT_SEED).permutation(len(y))
-        return x[order], y[order], x_test, y_test, DIGITS, 255.0, f"official MNIST test set ({len(y_test):,})"
+        return x[order], y[order], x_test, y_test, DIGITS, 255.0, TestSet("official", "MNIST", len(y_test))
     train, test = stratified_split(y, 0.2, SPLIT_SEED)
-    return x[train], y[train], x[test], y[test], DIGITS, 255.0, f"held-out mnist5k digits ({len(test):,})"
+    return x[train], y[train], x[test], y[test], DIGITS, 255.0, TestSet("held-out", "mnist5k digits", len(test))
 
 
 def _digits(**_):
@@ -123,19 +145,19 @@ def _digits(**_):
     bunch = load_digits()
     x, y = bunch.images, bunch.target  # (1797, 8, 8) values 0–16
     train, test = stratified_split(y, 797 / 1797, SPLIT_SEED)
-    return x[train], y[train], x[test], y[test], DIGITS, 16.0, f"held-out UCI digits ({len(test):,})"
+    return x[train], y[train], x[test], y[test], DIGITS, 16.0, TestSet("held-out", "UCI digits", len(test))
 
 
 def _torchvision(kind, classes):
     def load(root, **_):
         d = datafiles.read_torchvision_mnist(kind, root)
-        return d["x_train"], d["y_train"], d["x_test"], d["y_test"], classes, 255.0, f"official {kind} test set ({len(d['y_test']):,})"
+        return d["x_train"], d["y_train"], d["x_test"], d["y_test"], classes, 255.0, TestSet("official", kind, len(d["y_test"]))
     return load
 
 
 def _cifar10(root, **_):
     d = datafiles.read_cifar10(root)
-    return d["x_train"], d["y_train"], d["x_test"], d["y_test"], CIFAR, 255.0, f"official CIFAR-10 test set ({len(d['y_test']):,})"
+    return d["x_train"], d["y_train"], d["x_test"], d["y_test"], CIFAR, 255.0, TestSet("official", "CIFAR-10", len(d["y_test"]))
 
 
 LOADERS = {"mnist5k": _mnist5k, "digits": _digits, "mnist": _torchvision("mnist", DIGITS),
@@ -156,15 +178,14 @@ def load(name: str = "mnist5k", *, data_dir=None, test_idx=None, subset: int | N
         split as test set, so all 5,000 embedded images become training data.
     subset: keep this many training images (stratified), e.g. to keep CIFAR-10 live on a CPU.
     """
-    if name not in LOADERS:
-        raise ConfigError(f"Unknown dataset {name!r}; choose one of {', '.join(LOADERS)}.")
+    Choice(tuple(LOADERS)).check("dataset", name)
     if test_idx and name != "mnist5k":
-        raise ConfigError("--test-idx (the official MNIST test set) only applies to the mnist5k dataset.")
-    if subset is not None and subset < 10:
-        raise ConfigError(f"Subset size must be at least 10 images, got {subset}.")
+        raise ConfigError("test_idx_mnist5k_only")
+    if subset is not None:
+        subset = SUBSET.check("subset", subset)
     root = Path(data_dir) if data_dir else default_data_dir()
-    x_train, y_train, x_test, y_test, classes, scale, test_description = LOADERS[name](root=root, test_idx=test_idx)
+    x_train, y_train, x_test, y_test, classes, scale, test_set = LOADERS[name](root=root, test_idx=test_idx)
     if subset:
         keep = stratified_subset(np.asarray(y_train), subset, SPLIT_SEED)
         x_train, y_train = x_train[keep], np.asarray(y_train)[keep]
-    return make_dataset(name, x_train, y_train, x_test, y_test, classes, scale, test_description)
+    return make_dataset(name, x_train, y_train, x_test, y_test, classes, scale, test_set)

@@ -41,15 +41,14 @@ def read_idx(path: Path) -> np.ndarray:
         data = np.frombuffer(raw, dtype=np.uint8, offset=4 + 4 * ndim)
         return data.reshape(dims)
     except (OSError, ValueError, EOFError) as err:
-        raise DataUnavailable(f"Cannot read IDX file {path}: {err}.") from err
+        raise DataUnavailable("unreadable_file", what="IDX", path=str(path), reason=str(err)) from err
 
 
 def find_idx(directory: Path, stem: str) -> Path:
     for name in (stem, stem + ".gz"):
         if (directory / name).exists():
             return directory / name
-    raise DataUnavailable(f"{stem}(.gz) not found in {directory}. Put the official MNIST test files "
-                          "(t10k-images-idx3-ubyte.gz, t10k-labels-idx1-ubyte.gz) there.")
+    raise DataUnavailable("idx_missing", stem=stem, directory=str(directory))
 
 
 def read_mnist_test(directory) -> tuple[np.ndarray, np.ndarray]:
@@ -58,7 +57,7 @@ def read_mnist_test(directory) -> tuple[np.ndarray, np.ndarray]:
     images = read_idx(find_idx(directory, "t10k-images-idx3-ubyte"))
     labels = read_idx(find_idx(directory, "t10k-labels-idx1-ubyte"))
     if images.ndim != 3 or len(images) != len(labels):
-        raise DataUnavailable(f"MNIST test files in {directory} disagree: {images.shape} images, {labels.shape} labels.")
+        raise DataUnavailable("idx_mismatch", directory=str(directory), images=str(images.shape), labels=str(labels.shape))
     return images, labels
 
 
@@ -85,9 +84,7 @@ def read_torchvision_mnist(kind: str, root: Path) -> dict[str, np.ndarray]:
         return {"x_train": train.data.numpy(), "y_train": train.targets.numpy(),
                 "x_test": test.data.numpy(), "y_test": test.targets.numpy()}
     except Exception as err:
-        raise DataUnavailable(
-            f"{cls.__name__} is not available offline: put {wanted} in {raw} (or connect to the internet "
-            "and retry), or use the embedded dataset 'mnist5k'.") from err
+        raise DataUnavailable("torchvision_offline", dataset=cls.__name__, files=wanted, folder=str(raw)) from err
 
 
 def read_cifar10(root: Path) -> dict[str, np.ndarray]:
@@ -101,9 +98,7 @@ def read_cifar10(root: Path) -> dict[str, np.ndarray]:
             pass  # reported below as missing files, with what to do
     missing = [f for f in CIFAR_FILES if not (folder / f).exists()]
     if missing:
-        raise DataUnavailable(f"CIFAR-10 is not available offline: {', '.join(missing)} missing in {folder}. "
-                              "Extract cifar-10-python.tar.gz there (or connect to the internet and retry), "
-                              "or use the embedded dataset 'mnist5k'.")
+        raise DataUnavailable("cifar_offline", files=", ".join(missing), folder=str(folder))
     parts = {}
     for name in CIFAR_FILES:
         try:
@@ -112,7 +107,7 @@ def read_cifar10(root: Path) -> dict[str, np.ndarray]:
             parts[name] = (np.asarray(batch["data"], dtype=np.uint8).reshape(-1, 3, 32, 32).transpose(0, 2, 3, 1),
                            np.asarray(batch["labels"], dtype=np.int64))
         except Exception as err:
-            raise DataUnavailable(f"Cannot read CIFAR-10 file {folder / name}: {err}.") from err
+            raise DataUnavailable("unreadable_file", what="CIFAR-10", path=str(folder / name), reason=str(err)) from err
     train = [parts[f] for f in CIFAR_FILES[:-1]]
     return {"x_train": np.concatenate([x for x, _ in train]), "y_train": np.concatenate([y for _, y in train]),
             "x_test": parts["test_batch"][0], "y_test": parts["test_batch"][1]}

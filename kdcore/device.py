@@ -1,15 +1,17 @@
 """Choose the compute device: CPU by default, a GPU automatically when one is present."""
 import torch
 
+from .errors import ConfigError
+from .schema import Choice
+
 CHOICES = ("auto", "cpu", "cuda")
 
 
 def resolve(name: str = "auto") -> torch.device:
     """'auto' → cuda if available else cpu; 'cuda' without a GPU raises a clear error."""
-    if name not in CHOICES:
-        raise ValueError(f"Unknown device {name!r}; choose one of {', '.join(CHOICES)}.")
+    Choice(CHOICES).check("device", name)
     if name == "cuda" and not torch.cuda.is_available():
-        raise ValueError("Device 'cuda' was requested but no CUDA GPU is available; use 'auto' or 'cpu'.")
+        raise ConfigError("no_cuda")
     if name == "auto":
         return torch.device("cuda" if torch.cuda.is_available() else "cpu")
     return torch.device(name)

@@ -18,6 +18,47 @@ MESSAGES = {
     "needs_spatial": "{method} compares spatial feature maps, which this student or teacher does not have; "
                      "compatible models: {families}.",
     "not_bound": "{method}: call method.bind(student, teacher, in_shape) before training.",
+    "test_idx_mnist5k_only": "--test-idx (the official MNIST test set) only applies to the mnist5k dataset.",
+    "images_too_small": "Images must be at least 4×4 pixels, got {shape}.",
+    "no_cuda": "Device 'cuda' was requested but no CUDA GPU is available; use 'auto' or 'cpu'.",
+    # data files
+    "unreadable_file": "Cannot read {what} file {path}: {reason}.",
+    "idx_missing": "{stem}(.gz) not found in {directory}. Put the official MNIST test files "
+                   "(t10k-images-idx3-ubyte.gz, t10k-labels-idx1-ubyte.gz) there.",
+    "idx_mismatch": "MNIST test files in {directory} disagree: {images} images, {labels} labels.",
+    "torchvision_offline": "{dataset} is not available offline: put {files} in {folder} (or connect to the "
+                           "internet and retry), or use the embedded dataset 'mnist5k'.",
+    "cifar_offline": "CIFAR-10 is not available offline: {files} missing in {folder}. Extract "
+                     "cifar-10-python.tar.gz there (or connect to the internet and retry), or use the embedded "
+                     "dataset 'mnist5k'.",
+    # drills: question bank and coding exercises (authoring mistakes name the file and question)
+    "bank_empty": "No question files found in {directory}; the bank ships with the app in questions/.",
+    "bank_unreadable": "{where}: not readable JSON ({reason})",
+    "bank_not_list": "{where}: the file must hold a JSON list of questions",
+    "bank_not_object": "{where}: each question must be a JSON object",
+    "bank_missing": "{where}: missing '{field}'",
+    "bank_one_of": "{where}: '{field}' must be one of {choices}",
+    "bank_demo": "{where}: 'demo' must start with one of {choices}",
+    "bank_too_few": "{where}: '{field}' must be a list of at least {count} non-empty texts",
+    "bank_repeats": "{where}: '{field}' repeats an option",
+    "bank_differ": "{where}: en and zh '{field}' differ in number",
+    "bank_not_index": "{where}: 'choice.answer' is not an option index",
+    "bank_original": "{where}: source questions (and only they) keep the 'original' answer",
+    "bank_duplicate": "{where}: duplicate id {id!r}",
+    "exercise_incomplete": "Coding exercise {name} is incomplete: {reason}",
+    "empty_solution": "The editor is empty: write your solution (or start from the starter code) before submitting.",
+    "solution_too_long": "The solution is {length:,} characters; the limit is {limit:,}.",
+    "mock_empty": "A mock interview needs at least one question and a positive time per question.",
+    "mock_too_few": "Only {available} questions match your filters; choose at most that many or widen the filters.",
+    # drills: progress file
+    "progress_locked": "The progress file {path} is locked by another program (another KD Lab window or a sync "
+                       "tool). Close it and try again; nothing was changed.",
+    "import_not_json": "The file is not valid JSON ({reason}). Your progress was not changed.",
+    "import_not_export": "This is not a KD Lab progress export (expected \"format\": \"{format}\"). "
+                         "Your progress was not changed.",
+    "import_version": "Unsupported export version {version!r} (this KD Lab reads version {supported}). "
+                      "Your progress was not changed.",
+    "import_malformed": "The file has a malformed entry ({reason}). Your progress was not changed.",
 }
 
 

@@ -9,6 +9,9 @@ import torch
 from torch import nn
 
 from .errors import ConfigError
+from .schema import Choice, Range
+
+WIDTH = Range(1, 4096, integer=True)  # hidden units (mlp) or first-layer channels (cnn, teacher-cnn)
 
 
 class TeacherCNN(nn.Module):
@@ -70,11 +73,8 @@ STUDENTS = ("mlp", "cnn")
 
 def build(family: str, in_shape, num_classes: int = 10, width: int | None = None) -> nn.Module:
     """A fresh model; `width` is hidden units (mlp) or first-layer channels (cnn, teacher-cnn)."""
-    if family not in FAMILIES:
-        raise ConfigError(f"Unknown model family {family!r}; choose one of {', '.join(FAMILIES)}.")
-    if width is not None and not 1 <= width <= 4096:
-        raise ConfigError(f"Width must be between 1 and 4096, got {width}.")
+    Choice(tuple(FAMILIES)).check("model family", family)
     if min(in_shape[1:]) < 4:
-        raise ConfigError(f"Images must be at least 4×4 pixels, got {in_shape}.")
-    kwargs = {} if width is None else {"width": width}
+        raise ConfigError("images_too_small", shape="×".join(map(str, in_shape)))
+    kwargs = {} if width is None else {"width": WIDTH.check("width", width)}
     return FAMILIES[family](tuple(in_shape), num_classes, **kwargs)

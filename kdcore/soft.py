@@ -10,20 +10,14 @@ import math
 
 import torch
 
-from .errors import ConfigError
+from .schema import Range
 
-T_MIN, T_MAX = 0.05, 100.0  # beyond these a float32 softmax is indistinguishable from its limit
-
-
-def _check_temperature(temperature: float) -> float:
-    if not T_MIN <= temperature <= T_MAX:
-        raise ConfigError(f"Temperature T must be between {T_MIN} and {T_MAX}, got {temperature}.")
-    return float(temperature)
+TEMPERATURE = Range(0.05, 100.0)  # beyond these a float32 softmax is indistinguishable from its limit
 
 
 def soften(logits: torch.Tensor, temperature: float) -> torch.Tensor:
     """Softened probabilities softmax(z / T), same shape as `logits` (…, C)."""
-    return torch.softmax(logits.float() / _check_temperature(temperature), dim=-1)
+    return torch.softmax(logits.float() / TEMPERATURE.check("temperature T", temperature), dim=-1)
 
 
 def entropy(probs: torch.Tensor) -> torch.Tensor:
@@ -33,7 +27,7 @@ def entropy(probs: torch.Tensor) -> torch.Tensor:
 
 def entropy_curve(logits: torch.Tensor, temperatures) -> list[float]:
     """Mean entropy (bits) of the softened distributions of all rows of `logits` (N, C), one value per T."""
-    scale = torch.tensor([_check_temperature(T) for T in temperatures]).view(-1, 1, 1)  # (K, 1, 1)
+    scale = torch.tensor([TEMPERATURE.check("temperature T", T) for T in temperatures]).view(-1, 1, 1)  # (K, 1, 1)
     return entropy(torch.softmax(logits.float() / scale, dim=-1)).mean(1).tolist()  # (K, N, C) → (K,)
 
 

@@ -28,11 +28,14 @@ def test_mnist5k_is_real_normalised_stratified_and_fixed():
     again = data.load("mnist5k")
     assert torch.equal(d.x_train, again.x_train) and d.fingerprint == again.fingerprint
     assert d.pixels(d.x_train[:2]).min() >= 0 and d.pixels(d.x_train[:2]).max() <= 1
+    assert d.test_set == data.TestSet("held-out", "mnist5k digits", 1000)
+    assert d.test_description == "held-out mnist5k digits (1,000)"
 
 
 def test_digits_split():
     d = data.load("digits")
     assert d.in_shape == (1, 8, 8) and len(d.y_train) == 1000 and len(d.y_test) == 797
+    assert d.test_description == "held-out UCI digits (797)"
 
 
 def test_idx_reader_plain_and_gzip_with_official_test_layout(tmp_path):
@@ -43,16 +46,19 @@ def test_idx_reader_plain_and_gzip_with_official_test_layout(tmp_path):
     x, y = datafiles.read_mnist_test(tmp_path)
     assert np.array_equal(x, images) and np.array_equal(y, labels)
     d = data.load("mnist5k", test_idx=tmp_path)
-    assert len(d.y_train) == 5000 and len(d.y_test) == 7 and "official" in d.test_description
+    assert len(d.y_train) == 5000 and len(d.y_test) == 7 and d.test_set == data.TestSet("official", "MNIST", 7)
+    assert d.test_description == "official MNIST test set (7)"
 
 
 def test_corrupt_idx_is_a_clear_error(tmp_path):
     (tmp_path / "t10k-images-idx3-ubyte").write_bytes(b"not an idx file at all")
     write_idx(tmp_path / "t10k-labels-idx1-ubyte", np.zeros(3))
-    with pytest.raises(DataUnavailable, match="Cannot read IDX"):
+    with pytest.raises(DataUnavailable, match="Cannot read IDX file .*not an unsigned-byte IDX file") as err:
         datafiles.read_mnist_test(tmp_path)
-    with pytest.raises(DataUnavailable, match="not found"):
+    assert err.value.code == "unreadable_file" and err.value.params["what"] == "IDX"
+    with pytest.raises(DataUnavailable, match="not found") as err:
         datafiles.read_mnist_test(tmp_path / "nowhere")
+    assert err.value.code == "idx_missing"
 
 
 def test_torchvision_mnist_loads_files_in_official_format(tmp_path):
@@ -65,6 +71,7 @@ def test_torchvision_mnist_loads_files_in_official_format(tmp_path):
     d = data.load("mnist", data_dir=tmp_path)
     assert d.x_train.shape == (30, 1, 28, 28) and d.x_test.shape == (10, 1, 28, 28)
     assert sorted(d.y_train.tolist()) == sorted((np.arange(30) % 10).tolist())
+    assert d.test_description == "official mnist test set (10)"
 
 
 def test_cifar10_loads_official_pickles_and_subsets(tmp_path):
@@ -76,7 +83,7 @@ def test_cifar10_loads_official_pickles_and_subsets(tmp_path):
         pickle.dump(batch, open(folder / name, "wb"))
     d = data.load("cifar10", data_dir=tmp_path)
     assert d.x_train.shape == (100, 3, 32, 32) and d.x_test.shape == (20, 3, 32, 32)
-    assert len(d.mean) == 3 and d.classes[0] == "airplane"
+    assert len(d.mean) == 3 and d.classes[0] == "airplane" and d.test_description == "official CIFAR-10 test set (20)"
     small = data.load("cifar10", data_dir=tmp_path, subset=50)
     assert len(small.y_train) == 50 and torch.equal(small.y_train.bincount(), torch.full((10,), 5))
 
@@ -86,13 +93,18 @@ def test_missing_files_offline_give_a_plain_message(tmp_path, name):
     with pytest.raises(DataUnavailable, match="not available offline.*mnist5k") as err:
         data.load(name, data_dir=tmp_path)
     assert str(tmp_path) in str(err.value) and "Traceback" not in str(err.value)
+    assert err.value.code in ("torchvision_offline", "cifar_offline")
 
 
 def test_bad_dataset_options():
     with pytest.raises(ConfigError, match="Unknown dataset"):
         data.load("imagenet")
-    with pytest.raises(ConfigError, match="only applies"):
+    with pytest.raises(ConfigError, match="only applies") as err:
         data.load("digits", test_idx="x")
+    assert err.value.code == "test_idx_mnist5k_only"
+    with pytest.raises(ConfigError, match="subset must be in") as err:
+        data.load("digits", subset=9)
+    assert err.value.params["value"] == 9
 
 
 def test_official_mnist_test_set(mnist_test_dir):

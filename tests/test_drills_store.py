@@ -83,7 +83,7 @@ def test_malformed_import_is_rejected_and_progress_untouched(db_path, payload, r
     before = store.export_dict()
     with pytest.raises(ImportRejected, match=reason) as err:
         store.import_json(payload)
-    assert "not changed" in str(err.value)
+    assert "not changed" in str(err.value) and err.value.code.startswith("import_")
     after = store.export_dict()
     assert (after["cards"], after["reviews"]) == (before["cards"], before["reviews"])
 
@@ -104,8 +104,9 @@ def test_locked_database_gives_a_clear_error(db_path, monkeypatch):
     other = sqlite3.connect(db_path, isolation_level=None)
     other.execute("BEGIN IMMEDIATE")  # another process is writing
     try:
-        with pytest.raises(ProgressLocked, match="locked by another program"):
+        with pytest.raises(ProgressLocked, match="locked by another program") as err:
             store.record("q", "flashcard", "good", 1.0)
+        assert err.value.params == {"path": str(db_path)}
     finally:
         other.execute("ROLLBACK")
     store.record("q", "flashcard", "good", 1.0)  # works once the other writer is done

@@ -5,7 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from kdapp.i18n import LANGUAGES, catalogue, text
+from kdapp.i18n import LANGUAGES, catalogue, describe_test_set, text
+from kdcore.data import TestSet
 
 ROOT = Path(__file__).resolve().parents[1]
 KEY_USE = re.compile(r"""\bt\(\s*["']([a-z_]+\.[A-Za-z0-9_]+)["']""")
@@ -37,3 +38,13 @@ def test_missing_key_raises_instead_of_showing_a_raw_key():
     with pytest.raises(KeyError):
         text("nav.no_such_key")
     assert text("nav.lab", "zh") == "蒸馏实验室"
+
+
+@pytest.mark.parametrize("test_set, english, chinese", [
+    (TestSet("held-out", "mnist5k digits", 1000), "held-out mnist5k digits (1,000)", "留出的 mnist5k 数字（1,000 张）"),
+    (TestSet("held-out", "UCI digits", 797), "held-out UCI digits (797)", "留出的 UCI 手写数字（797 张）"),
+    (TestSet("official", "CIFAR-10", 10000), "official CIFAR-10 test set (10,000)", "官方 CIFAR-10 测试集（10,000 张）"),
+])
+def test_test_sets_read_in_both_languages(test_set, english, chinese):
+    assert describe_test_set(test_set, "en") == test_set.describe() == english
+    assert describe_test_set(test_set, "zh") == chinese

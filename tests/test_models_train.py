@@ -35,7 +35,7 @@ def test_profile_counts_match_formulas():
 
 @pytest.mark.parametrize("width", [0, -3])
 def test_bad_width(width):
-    with pytest.raises(ConfigError, match="Width"):
+    with pytest.raises(ConfigError, match="width must be in"):
         models.build("mlp", (1, 28, 28), 10, width=width)
 
 

@@ -87,8 +87,8 @@ def test_the_three_programming_problems_are_exercises():
 
 @pytest.mark.parametrize("change, message", [
     (lambda r: r.pop("topic"), "'topic' must be one of"),
-    (lambda r: r.update(difficulty=5), "'difficulty' must be 1, 2 or 3"),
-    (lambda r: r["zh"].update(points=["只有一个"]), "at least two key points"),
+    (lambda r: r.update(difficulty=5), "'difficulty' must be one of 1, 2, 3"),
+    (lambda r: r["zh"].update(points=["只有一个"]), "'zh.points' must be a list of at least 2"),
     (lambda r: r.update(demo="nowhere"), "'demo' must start with"),
     (lambda r: r.update(choice={"answer": 7, "en": {"options": ["a", "b", "c"], "explanation": "x"},
                                  "zh": {"options": ["甲", "乙", "丙"], "explanation": "x"}}), "not an option index"),

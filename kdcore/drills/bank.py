@@ -59,53 +59,58 @@ class Question:
         return dict(pair.split("=", 1) for pair in query.split("&")) if query else {}
 
 
-def _require(condition: bool, where: str, message: str) -> None:
+def _require(condition: bool, code: str, where: str, **params) -> None:
     if not condition:
-        raise BankError(f"{where}: {message}")
+        raise BankError(code, where=where, **params)
 
 
 def _nonempty_str(value) -> bool:
     return isinstance(value, str) and value.strip() != ""
 
 
+def _texts(value, count: int) -> bool:
+    """A list of at least `count` non-empty strings."""
+    return isinstance(value, list) and len(value) >= count and all(map(_nonempty_str, value))
+
+
 def parse_question(raw: dict, where: str) -> Question:
     """Validate one raw question dict and build a Question; `where` prefixes error messages."""
-    _require(isinstance(raw, dict), where, "each question must be a JSON object")
+    _require(isinstance(raw, dict), "bank_not_object", where)
     where = f"{where} ({raw.get('id', '?')})"
-    _require(_nonempty_str(raw.get("id")), where, "missing 'id'")
-    _require(raw.get("topic") in TOPICS, where, f"'topic' must be one of {', '.join(TOPICS)}")
-    _require(raw.get("difficulty") in DIFFICULTIES, where, "'difficulty' must be 1, 2 or 3")
+    _require(_nonempty_str(raw.get("id")), "bank_missing", where, field="id")
+    _require(raw.get("topic") in TOPICS, "bank_one_of", where, field="topic", choices=", ".join(TOPICS))
+    _require(raw.get("difficulty") in DIFFICULTIES, "bank_one_of", where, field="difficulty",
+             choices=", ".join(map(str, DIFFICULTIES)))
     tags = raw.get("tags")
-    _require(isinstance(tags, list) and tags and all(map(_nonempty_str, tags)), where, "'tags' must be a non-empty list")
+    _require(_texts(tags, 1), "bank_too_few", where, field="tags", count=1)
     demo = raw.get("demo", "")
-    _require(demo.split("?", 1)[0] in DEMO_PAGES, where, f"'demo' must start with one of {', '.join(DEMO_PAGES)}")
+    _require(demo.split("?", 1)[0] in DEMO_PAGES, "bank_demo", where, choices=", ".join(DEMO_PAGES))
     for lang in LANGS:
         block = raw.get(lang)
-        _require(isinstance(block, dict), where, f"missing '{lang}' block")
-        _require(_nonempty_str(block.get("q")) and _nonempty_str(block.get("a")), where, f"'{lang}' needs 'q' and 'a'")
-        points = block.get("points")
-        _require(isinstance(points, list) and len(points) >= 2 and all(map(_nonempty_str, points)),
-                 where, f"'{lang}.points' needs at least two key points")
-    _require(len(raw["en"]["points"]) == len(raw["zh"]["points"]), where, "en and zh key points differ in number")
+        _require(isinstance(block, dict), "bank_missing", where, field=lang)
+        for key in ("q", "a"):
+            _require(_nonempty_str(block.get(key)), "bank_missing", where, field=f"{lang}.{key}")
+        _require(_texts(block.get("points"), 2), "bank_too_few", where, field=f"{lang}.points", count=2)
+    _require(len(raw["en"]["points"]) == len(raw["zh"]["points"]), "bank_differ", where, field="points")
     source = raw.get("source", False)
-    _require(isinstance(source, bool), where, "'source' must be true or false")
+    _require(isinstance(source, bool), "bank_one_of", where, field="source", choices="true, false")
     original = raw.get("original")
-    _require((original is not None) == source, where, "source questions (and only they) keep the 'original' answer")
+    _require((original is not None) == source, "bank_original", where)
     if original is not None:
-        _require(all(_nonempty_str(original.get(lang)) for lang in LANGS), where, "'original' needs en and zh")
+        for lang in LANGS:
+            _require(_nonempty_str(original.get(lang)), "bank_missing", where, field=f"original.{lang}")
     choice = raw.get("choice")
     if choice is not None:
         counts = set()
         for lang in LANGS:
             block = choice.get(lang, {})
             options = block.get("options")
-            _require(isinstance(options, list) and len(options) >= 3 and all(map(_nonempty_str, options)),
-                     where, f"'choice.{lang}.options' needs at least three options")
-            _require(len(set(options)) == len(options), where, f"'choice.{lang}.options' repeats an option")
-            _require(_nonempty_str(block.get("explanation")), where, f"'choice.{lang}.explanation' is missing")
+            _require(_texts(options, 3), "bank_too_few", where, field=f"choice.{lang}.options", count=3)
+            _require(len(set(options)) == len(options), "bank_repeats", where, field=f"choice.{lang}.options")
+            _require(_nonempty_str(block.get("explanation")), "bank_missing", where, field=f"choice.{lang}.explanation")
             counts.add(len(options))
-        _require(len(counts) == 1, where, "en and zh options differ in number")
-        _require(choice.get("answer") in range(counts.pop()), where, "'choice.answer' is not an option index")
+        _require(len(counts) == 1, "bank_differ", where, field="choice.options")
+        _require(choice.get("answer") in range(counts.pop()), "bank_not_index", where)
     text = {lang: {"q": raw[lang]["q"], "a": raw[lang]["a"], "points": list(raw[lang]["points"])} for lang in LANGS}
     return Question(raw["id"], raw["topic"], raw["difficulty"], tuple(tags), demo, source, text, original, choice)
 
@@ -114,17 +119,17 @@ def load_bank(directory: Path = QUESTIONS_DIR) -> tuple[Question, ...]:
     """Every question in `directory/*.json`, validated; ids must be unique across files."""
     files = sorted(Path(directory).glob("*.json"))
     if not files:
-        raise DataUnavailable(f"No question files found in {directory}; the bank ships with the app in questions/.")
+        raise DataUnavailable("bank_empty", directory=str(directory))
     questions, seen = [], set()
     for path in files:
         try:
             raw_list = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
-            raise BankError(f"{path.name}: not readable JSON ({err})") from err
-        _require(isinstance(raw_list, list), path.name, "the file must hold a JSON list of questions")
+            raise BankError("bank_unreadable", where=path.name, reason=str(err)) from err
+        _require(isinstance(raw_list, list), "bank_not_list", path.name)
         for index, raw in enumerate(raw_list):
             question = parse_question(raw, f"{path.name}[{index}]")
-            _require(question.id not in seen, path.name, f"duplicate id {question.id!r}")
+            _require(question.id not in seen, "bank_duplicate", path.name, id=question.id)
             seen.add(question.id)
             questions.append(question)
     return tuple(questions)

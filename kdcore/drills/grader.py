@@ -60,7 +60,7 @@ def load_exercise(folder: Path) -> Exercise:
         if not all(title.get(lang) and statement.get(lang) for lang in LANGS):
             raise KeyError("title/statement in every language")
     except (OSError, KeyError, json.JSONDecodeError) as err:
-        raise DataUnavailable(f"Coding exercise {folder.name} is incomplete: {err}") from err
+        raise DataUnavailable("exercise_incomplete", name=folder.name, reason=str(err)) from err
     return Exercise(folder.name, title, statement, meta.get("demo", "lab"), texts["starter"], texts["reference"],
                     texts["hidden_tests"])
 
@@ -73,9 +73,9 @@ def load_exercises(directory: Path = EXERCISES_DIR) -> tuple[Exercise, ...]:
 def grade(exercise: Exercise, code: str, limits: sandbox.Limits = sandbox.Limits()) -> Grade:
     """Run the hidden tests against `code`; raises ConfigError for empty or oversized code."""
     if not code.strip():
-        raise ConfigError("The editor is empty: write your solution (or start from the starter code) before submitting.")
+        raise ConfigError("empty_solution")
     if len(code) > MAX_CODE_CHARS:
-        raise ConfigError(f"The solution is {len(code):,} characters; the limit is {MAX_CODE_CHARS:,}.")
+        raise ConfigError("solution_too_long", length=len(code), limit=MAX_CODE_CHARS)
     files = {"solution.py": code, "hidden_tests.py": exercise.tests, "harness.py": HARNESS.read_text(encoding="utf-8")}
     run = sandbox.run(files, "harness.py", limits, result_files=("results.json",))
     raw = _parse_results(run.files.get("results.json"))

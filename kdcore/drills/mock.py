@@ -30,10 +30,9 @@ class MockInterview:
 def start(questions: list[Question], count: int, seconds_per_question: float, now: float,
           seed: int | None = None) -> MockInterview:
     if count < 1 or seconds_per_question <= 0:
-        raise ConfigError("A mock interview needs at least one question and a positive time per question.")
+        raise ConfigError("mock_empty")
     if len(questions) < count:
-        raise ConfigError(f"Only {len(questions)} questions match your filters; choose at most that many "
-                          "or widen the filters.")
+        raise ConfigError("mock_too_few", available=len(questions))
     chosen = random.Random(seed).sample(questions, count)
     return MockInterview([q.id for q in chosen], seconds_per_question * count, now)
 

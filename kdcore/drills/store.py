@@ -53,7 +53,7 @@ class ProgressStore:
             self.db = self._open()
         except sqlite3.OperationalError as err:
             if "locked" in str(err) or "busy" in str(err):
-                raise ProgressLocked(self._locked_message()) from err
+                raise ProgressLocked("progress_locked", path=str(self.path)) from err
             self.db = self._recover(err)
         except sqlite3.DatabaseError as err:  # "file is not a database", malformed image, ...
             self.db = self._recover(err)
@@ -83,16 +83,12 @@ class ProgressStore:
         self.recovery_reason = str(err)
         return self._open()
 
-    def _locked_message(self) -> str:
-        return (f"The progress file {self.path} is locked by another program (another KD Lab window or a "
-                f"sync tool). Close it and try again; nothing was changed.")
-
     def _write(self, statements):
         """Run (sql, params) pairs in one transaction; a busy database becomes ProgressLocked."""
         try:
             self.db.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as err:
-            raise ProgressLocked(self._locked_message()) from err
+            raise ProgressLocked("progress_locked", path=str(self.path)) from err
         try:
             for sql, params in statements:
                 self.db.execute(sql, params)
@@ -177,13 +173,11 @@ def _import_statements(text: str | bytes) -> list[tuple[str, tuple]]:
     try:
         data = json.loads(text)
     except (json.JSONDecodeError, UnicodeDecodeError) as err:
-        raise ImportRejected(f"The file is not valid JSON ({err}). Your progress was not changed.") from err
+        raise ImportRejected("import_not_json", reason=str(err)) from err
     if not isinstance(data, dict) or data.get("format") != EXPORT_FORMAT:
-        raise ImportRejected(f"This is not a KD Lab progress export (expected \"format\": \"{EXPORT_FORMAT}\"). "
-                             "Your progress was not changed.")
+        raise ImportRejected("import_not_export", format=EXPORT_FORMAT)
     if data.get("version") != EXPORT_VERSION:
-        raise ImportRejected(f"Unsupported export version {data.get('version')!r} (this KD Lab reads version "
-                             f"{EXPORT_VERSION}). Your progress was not changed.")
+        raise ImportRejected("import_version", version=data.get("version"), supported=EXPORT_VERSION)
     statements = []
     try:
         for qid, card_dict in _typed(data, "cards", dict).items():
@@ -201,8 +195,7 @@ def _import_statements(text: str | bytes) -> list[tuple[str, tuple]]:
                                (str(row["kind"]), float(row["score"]), float(row["total"]),
                                 json.dumps(row["detail"], ensure_ascii=False), datetime.fromisoformat(row["at"]).isoformat())))
     except (KeyError, TypeError, ValueError, AttributeError) as err:
-        raise ImportRejected(f"The file has a malformed entry ({type(err).__name__}: {err}). "
-                             "Your progress was not changed.") from err
+        raise ImportRejected("import_malformed", reason=f"{type(err).__name__}: {err}") from err
     return statements
 
 
