@@ -13,13 +13,10 @@ from torch import nn
 from . import methods, models
 from .events import Stages
 from .methods.base import Distiller, labelled_cross_entropy
-from .methods.kd import softened_kl
+from .methods.kd import KD, softened_kl
 from .schema import Range, apply_hyper
 from .teacher import train_teacher
 from .train import predict_logits
-
-T_RANGE = Range(0, 100, 4.0, "softening temperature T", low_open=True)
-ALPHA_RANGE = Range(0, 1, 0.9, "weight of the distillation term")
 
 
 class Scheme:
@@ -48,9 +45,10 @@ class BornAgain(Scheme):
     k learns with KD from generation k − 1, same architecture every time."""
     name = "born-again"
     paper = "Furlanello, Lipton, Tschannen, Itti & Anandkumar (2018), \"Born-Again Neural Networks\", ICML"
-    formula_tex = r"f_0 \leftarrow \mathrm{CE}(y, f_0);\quad f_k \leftarrow L_{KD}(f_k;\ f_{k-1})"
-    hyper = {"generations": Range(1, 10, 2, "generations after the first", integer=True), "temperature": T_RANGE,
-             "alpha": ALPHA_RANGE}
+    formula_tex = (r"\begin{gathered}\theta_k = \arg\min\,(1-\alpha)\,\mathrm{CE}(y, p_k) \\ +\ \alpha\,T^2\,"
+                   r"\mathrm{KL}(p_{k-1}^{T}\|p_k^{T}),\quad k = 1..K\end{gathered}")
+    hyper = {"generations": Range(1, 10, 2, "number of student generations after the first", integer=True),
+             **KD.hyper}
 
     def train(self, core, seed):
         stages, labelled = Stages([1.0] * (self.generations + 1)), core.labelled(seed)
@@ -68,10 +66,11 @@ class Ensemble(Scheme):
     """KD from the mean logits of `teachers` teachers that differ only in their seed (the first
     is the run's teacher; the others are trained once and cached like it)."""
     name = "ensemble"
-    paper = "Hinton, Vinyals & Dean (2015), \"Distilling the Knowledge in a Neural Network\", §1 (ensembles)"
-    formula_tex = r"z_t = \tfrac{1}{M}\textstyle\sum_{m=1}^{M} z_t^{(m)};\quad L = L_{KD}(z_s;\ z_t)"
-    hyper = {"teachers": Range(1, 8, 3, "teachers in the ensemble", integer=True), "temperature": T_RANGE,
-             "alpha": ALPHA_RANGE}
+    paper = ('Hinton, Vinyals & Dean (2015), "Distilling the Knowledge in a Neural Network", §1; '
+             'You, Xu, Xu & Tao (2017), "Learning from Multiple Teacher Networks", KDD')
+    formula_tex = (r"\begin{gathered}z_t = \tfrac{1}{M}\sum_{m=1}^{M} z_t^{(m)} \\ \mathcal{L} = (1-\alpha)\,"
+                   r"\mathrm{CE}(y,p_s) + \alpha\,T^2\,\mathrm{KL}(p_t^T\|p_s^T)\end{gathered}")
+    hyper = {"teachers": Range(1, 8, 3, "number of teachers M", integer=True), **KD.hyper}
 
     def train(self, core, seed):
         stages = Stages([1.0] * (self.teachers + 1))
@@ -91,9 +90,9 @@ class Assistant(Scheme):
     its width, distilled from the teacher; the student is then distilled from the assistant."""
     name = "assistant"
     paper = "Mirzadeh, Farajtabar, Li, Levine, Matsukawa & Ghasemzadeh (2020), \"Improved Knowledge Distillation via Teacher Assistant\", AAAI"
-    formula_tex = r"\text{teacher} \xrightarrow{KD} \text{assistant} \xrightarrow{KD} \text{student}"
-    hyper = {"width_factor": Range(2, 64, 4, "assistant width ÷ student width", integer=True), "temperature": T_RANGE,
-             "alpha": ALPHA_RANGE}
+    formula_tex = r"\text{teacher} \xrightarrow{\ \mathrm{KD}\ } \text{assistant} \xrightarrow{\ \mathrm{KD}\ } \text{student}"
+    hyper = {"width_factor": Range(2, 64, 4, "assistant width = factor × student width", integer=True),
+             **KD.hyper}
 
     def train(self, core, seed):
         stages, labelled, family = Stages([1.0, 1.0]), core.labelled(seed), core.config.student.family
@@ -128,9 +127,10 @@ class MutualLearning(Distiller):
     The peer's distribution is a fixed target in each term (detached), so each KL trains only its
     own student; the paper alternates updates, this updates both at once from the same batch."""
 
+    name = "mutual"
     consumes = frozenset({"logits", "features"})
-    hyper = {"temperature": Range(0, 100, 1.0, "softening temperature T", low_open=True),
-             "alpha": Range(0, 100, 1.0, "weight of the mutual term")}
+    hyper = {"temperature": Range(0, 100, 1.0, "temperature T: softens both distributions", low_open=True),
+             "alpha": Range(0, 100, 1.0, "α: weight of the mutual term")}
 
     def forward(self, student, teacher, target, labelled, progress=0.0):
         a, b = student["features"]
@@ -145,7 +145,8 @@ class Mutual(Scheme):
     teacher. The first student is the result."""
     name = "mutual"
     paper = "Zhang, Xiang, Hospedales & Lu (2018), \"Deep Mutual Learning\", CVPR"
-    formula_tex = r"L_k = \mathrm{CE}(y, z_k) + \alpha\,T^2\,\mathrm{KL}\big(\sigma(z_{\bar k}/T)\,\|\,\sigma(z_k/T)\big),\ k \in \{a, b\}"
+    formula_tex = (r"\begin{gathered}\mathcal{L} = \sum_{k\in\{a,b\}} \mathrm{CE}(y, p_k) \\ +\ \alpha\,T^2\,"
+                   r"\mathrm{KL}(p_{\bar k}^{T}\|p_k^{T})\end{gathered}")
     hyper = MutualLearning.hyper
 
     def train(self, core, seed):

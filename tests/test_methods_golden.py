@@ -197,22 +197,52 @@ def test_zero_logit_losses_when_student_equals_teacher():
         assert value.item() == pytest.approx(0.0, abs=1e-5)
 
 
+def test_dkd_warmup_ramps_the_kd_terms_linearly():
+    """warmup = 0.5: the KD terms are 0, ½ and 1 × the unscheduled ones at progress 0, 0.25 and ≥ 0.5."""
+    zs, zt = torch.tensor([[1.0, 0.0, -1.0], [0.3, 0.9, 0.0]]), torch.tensor([[2.0, 1.0, 0.0], [0.0, 0.5, 1.0]])
+    target, labelled = torch.tensor([0, 2]), torch.tensor([True, False])
+
+    def terms(progress, **hyper):
+        return methods.get("dkd", **hyper)({"logits": zs}, {"logits": zt}, target, labelled, progress=progress)
+    plain = terms(0.3)
+    for progress, factor in [(0.0, 0.0), (0.25, 0.5), (0.5, 1.0), (0.9, 1.0)]:
+        scheduled = terms(progress, warmup=0.5)
+        assert scheduled["hard"].item() == plain["hard"].item()
+        for key in ("tckd", "nckd"):
+            assert scheduled[key].item() == pytest.approx(factor * plain[key].item(), rel=1e-6, abs=1e-12)
+    assert all(terms(p)[key].item() == plain[key].item() for p in (0.0, 1.0) for key in plain)  # off by default
+
+
 @pytest.mark.parametrize("name, hyper, fragment", [
-    ("at", {"beta": -1.0}, "β must be in"), ("dkd", {"alpha": -0.5}, "α must be in"),
-    ("crd", {"tau": 0.0}, "τ must be in"), ("fitnet", {"gamma": 1.0}, "Bad hyper-parameters"),
+    ("at", {"beta": -1.0}, "beta must be in [0, 1e+06], got -1.0"), ("dkd", {"alpha": -0.5}, "alpha must be in"),
+    ("crd", {"tau": 0.0}, r"tau must be in (0, 10]"), ("crd", {"dim": 2.5}, "(whole number)"),
+    ("dkd", {"warmup": 1.5}, "warmup must be in [0, 1]"),
+    ("fitnet", {"gamma": 1.0}, "'fitnet' has no hyper-parameter 'gamma'; it has: beta."),
 ])
 def test_bad_hyper_parameters_are_clear(name, hyper, fragment):
-    with pytest.raises(ConfigError, match=fragment):
+    with pytest.raises(ConfigError) as err:
         methods.get(name, **hyper)
+    assert fragment in str(err.value)
 
 
 def test_unknown_method_lists_valid_names():
     with pytest.raises(ConfigError) as err:
         methods.get("nope")
+    assert err.value.code == "not_a_choice"
     for name in ("kd", "fitnet", "at", "sp", "rkd", "pkt", "nst", "dkd", "dist", "crd"):
         assert name in str(err.value)
 
 
-def test_hyper_parameters_read_from_signatures():
-    assert methods.hyper_parameters("dkd") == {"temperature": 4.0, "alpha": 1.0, "beta": 8.0}
-    assert methods.hyper_parameters("hard") == {}
+@pytest.mark.parametrize("name", list(methods.METHODS))
+def test_every_method_describes_itself(name):
+    cls = methods.METHODS[name]
+    assert cls.name == name and cls.paper and cls.formula_tex and cls.consumes <= {"logits", "features", "teacher"}
+    instance = cls()
+    for key, rule in cls.hyper.items():
+        assert rule.doc and rule.low <= rule.default <= rule.high
+        assert getattr(instance, key) == rule.default
+
+
+def test_defaults_read_from_hyper():
+    assert methods.METHODS["dkd"].defaults() == {"temperature": 4.0, "alpha": 1.0, "beta": 8.0, "warmup": 0.0}
+    assert methods.METHODS["hard"].defaults() == {}

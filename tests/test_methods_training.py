@@ -1,24 +1,25 @@
 """Every registered method takes a real training step on every model family (or refuses the pair
 with a message naming what is valid); gradients reach the student and the method's projections,
-never the teacher; the training schemes run and match their definitions."""
+never the teacher; `fit` passes the training progress to the method; the training schemes run and
+match their definitions."""
 import copy
 
 import pytest
 import torch
 import torch.nn.functional as F
 
-from kdcore import methods, models, schemes
-from kdcore.data import load
+from kdcore import methods, models, registry, schemes
+from kdcore.config import MethodConfig, RunConfig, StudentConfig, TeacherConfig
+from kdcore.core import open_run
 from kdcore.errors import ConfigError
-from kdcore.lab import labelled_mask
+from kdcore.events import Step, collect
+from kdcore.methods.base import HardLabels
 from kdcore.methods.kd import softened_kl
-from kdcore.teacher import TeacherConfig, get_teacher
-from kdcore.train import fit, predict_logits, run
+from kdcore.train import fit, predict_logits
 
 torch.set_num_threads(1)
 SHAPE = (1, 12, 12)
 WIDTHS = {"teacher-cnn": 6, "mlp": 16, "cnn": 4}
-RECORD_KEYS = {"step", "steps", "epoch", "progress", "loss", "elapsed", "final"}
 
 
 def snapshot(module):
@@ -44,21 +45,40 @@ def test_one_step_on_every_family(name, family, teacher_family):
         assert "compatible models: teacher-cnn, cnn" in str(err)
         return
     teacher_before, student_before, method_before = snapshot(teacher), snapshot(student), snapshot(method)
-    last = run(fit(student, x, y, epochs=1, method=method, teacher=teacher, teacher_logits=predict_logits(teacher, x),
-                   labelled=torch.arange(24) < 12, batch_size=24))
-    assert torch.isfinite(torch.tensor(last["loss"]))
-    terms = {k: v for k, v in last.items() if k not in RECORD_KEYS}
-    assert terms and last["loss"] == pytest.approx(sum(terms.values()), rel=1e-5)  # loss = Σ named terms
+    events, _ = collect(fit(student, x, y, epochs=1, method=method, teacher=teacher,
+                            teacher_logits=predict_logits(teacher, x), labelled=torch.arange(24) < 12, batch_size=24))
+    (last,) = [e for e in events if isinstance(e, Step)]
+    assert last.loss_terms and torch.isfinite(torch.tensor(last.loss))
+    assert last.loss == pytest.approx(sum(last.loss_terms.values()), rel=1e-5)  # loss = Σ named terms
     assert not any(changed(teacher_before, teacher)) and all(p.grad is None for p in teacher.parameters())
     assert all(changed(student_before, student))
     assert all(changed(method_before, method))  # projections (FitNets, CRD) are trained with the student
 
 
 def test_feature_method_must_be_bound_first():
-    with pytest.raises(ConfigError, match="bind"):
+    with pytest.raises(ConfigError, match="fitnet: call method.bind"):
         methods.get("fitnet")({"logits": torch.zeros(1, 3), "features": [torch.zeros(1, 2)]},
                               {"logits": torch.zeros(1, 3), "features": [torch.zeros(1, 2)]},
                               torch.zeros(1, dtype=torch.long), torch.ones(1, dtype=torch.bool))
+
+
+class Recording(HardLabels):
+    """Hard labels that remember the progress `fit` passes at each step."""
+
+    def __init__(self):
+        super().__init__()
+        self.seen = []
+
+    def forward(self, student, teacher, target, labelled, progress=0.0):
+        self.seen.append(progress)
+        return super().forward(student, teacher, target, labelled, progress)
+
+
+def test_fit_passes_the_share_of_training_done():
+    method = Recording()
+    x, y = torch.randn(24, *SHAPE), torch.arange(24) % 10
+    collect(fit(models.build("mlp", SHAPE, 10, 8), x, y, epochs=2, method=method, batch_size=8))
+    assert method.seen == [step / 6 for step in range(6)]  # 2 epochs × 3 steps, progress before each step
 
 
 def test_mutual_learning_terms_and_gradient_isolation():
@@ -77,41 +97,48 @@ def test_mutual_learning_terms_and_gradient_isolation():
 
 
 @pytest.fixture(scope="module")
-def digits_run():
-    data = load("digits")
-    config = TeacherConfig(epochs=1)
-    teacher = get_teacher(config, data)
-    return schemes.Run(data, teacher, config, labelled_mask(data.y_train, 0.2, 0), seed=0, student="mlp",
-                       student_width=16, epochs=2)
+def core():
+    config = RunConfig(teacher=TeacherConfig(epochs=1), student=StudentConfig(width=16, epochs=2, labelled_fraction=0.2),
+                       device="cpu").replace(**{"data.dataset": "digits"})
+    _, (run_core, _) = collect(open_run(config, None, runs=1, teacher_weight=0.5))
+    return run_core
+
+
+def fit_runs(events) -> int:
+    return sum(isinstance(e, Step) and e.step == 1 for e in events)
 
 
 @pytest.mark.parametrize("name, hyper", [("born-again", {"generations": 1}), ("ensemble", {"teachers": 2}),
                                          ("assistant", {}), ("mutual", {})])
-def test_schemes_train_a_student(digits_run, name, hyper):
-    records = list(schemes.train_entry(digits_run, name, **hyper))
-    progress = [r["progress"] for r in records]
-    assert progress == sorted(progress) and progress[-1] == 1.0 and records[-1]["final"]
-    stages = {r["stage"] for r in records[:-1]}
-    assert len(stages) == {"born-again": 2, "ensemble": 2, "assistant": 2, "mutual": 1}[name]
-    student = records[-1]["model"]
+def test_schemes_train_a_student(core, name, hyper):
+    events, student = collect(registry.train(core, MethodConfig(name, tuple(hyper.items())), seed=0))
+    progress = [e.progress for e in events]
+    assert progress == sorted(progress) and progress[-1] == pytest.approx(1.0)
+    assert fit_runs(events) == {"born-again": 2, "ensemble": 2, "assistant": 2, "mutual": 1}[name]
     assert sum(p.numel() for p in student.parameters()) == sum(
-        p.numel() for p in models.build("mlp", digits_run.data.in_shape, 10, 16).parameters())
+        p.numel() for p in models.build("mlp", core.data.in_shape, 10, 16).parameters())
 
 
-def test_one_teacher_ensemble_is_plain_kd(digits_run):
+def test_one_teacher_ensemble_is_plain_kd(core):
     """An 'ensemble' of the run's teacher alone must train exactly the KD student."""
-    ensemble = list(schemes.ensemble(digits_run, teachers=1))[-1]["model"]
-    kd = list(schemes.distil(digits_run, "kd"))[-1]["model"]
+    _, ensemble = collect(schemes.Ensemble(teachers=1).train(core, 0))
+    _, kd = collect(registry.train(core, MethodConfig("kd"), seed=0, evaluate=False))
     assert all(torch.equal(a, b) for a, b in zip(ensemble.parameters(), kd.parameters()))
 
 
-def test_scheme_bad_settings_are_clear(digits_run):
-    with pytest.raises(ConfigError, match="Generations must be between 1 and 10"):
-        list(schemes.train_entry(digits_run, "born-again", generations=0))
-    with pytest.raises(ConfigError, match="Bad hyper-parameters"):
-        schemes.train_entry(digits_run, "mutual", beta=2.0)
-    with pytest.raises(ConfigError, match="training schemes: born-again, ensemble, assistant, mutual"):
-        schemes.train_entry(digits_run, "nope")
+@pytest.mark.parametrize("name, hyper, fragment", [
+    ("born-again", {"generations": 0}, "generations must be in [1, 10] (whole number), got 0."),
+    ("mutual", {"beta": 2.0}, "'mutual' has no hyper-parameter 'beta'; it has: temperature, alpha."),
+])
+def test_scheme_bad_settings_are_clear(name, hyper, fragment):
+    with pytest.raises(ConfigError) as err:
+        registry.check_entry(name, hyper)
+    assert fragment in str(err.value)
+
+
+def test_unknown_entry_lists_methods_and_schemes():
+    with pytest.raises(ConfigError, match="choose one of hard, kd, .*, born-again, ensemble, assistant, mutual"):
+        registry.get("nope")
 
 
 def test_cohort_evaluates_first_student():

@@ -1,13 +1,13 @@
-"""Registry of distillation methods: one file per method, one line here per method.
+"""Registry of distillation methods: one file per method, one entry here per method.
 
-Add a method: write `kdcore/methods/<name>.py` with a Distiller subclass (paper in the docstring,
-formula written out, keyword-only hyper-parameters, `consumes`), add it to METHODS below, and add
-its golden-value test. Feature methods subclass `features.FeatureDistiller`; `build(name, student,
-teacher, in_shape)` binds them to the models (learned projections, incompatible pairs refused)
-before `train.fit`, which then optimises their parameters with the student.
+Add a method: write `kdcore/methods/<name>.py` with a Distiller subclass that describes itself
+(`name`, `paper`, `formula_tex`, `consumes`, `hyper = {key: Range(low, high, default, doc)}`;
+construction validates from `hyper`), add it to METHODS below, and add its golden-value test.
+Feature methods subclass `features.FeatureDistiller`; `build(name, student, teacher, in_shape)`
+binds them to the models (learned projections, incompatible pairs refused) before `train.fit`,
+which then optimises their parameters with the student. Cards, sliders and CLI flags are
+generated from the class.
 """
-import inspect
-
 from ..errors import ConfigError
 from .at import AttentionTransfer
 from .base import Distiller, HardLabels
@@ -21,38 +21,19 @@ from .pkt import ProbabilisticKT
 from .rkd import RelationalKD
 from .sp import SimilarityPreserving
 
-METHODS: dict[str, type[Distiller]] = {
-    "hard": HardLabels,
-    "kd": KD,
-    "fitnet": FitNet,
-    "at": AttentionTransfer,
-    "sp": SimilarityPreserving,
-    "rkd": RelationalKD,
-    "pkt": ProbabilisticKT,
-    "nst": NeuronSelectivityTransfer,
-    "dkd": DKD,
-    "dist": DIST,
-    "crd": ContrastiveRD,
-}
+METHODS: dict[str, type[Distiller]] = {cls.name: cls for cls in (
+    HardLabels, KD, FitNet, AttentionTransfer, SimilarityPreserving, RelationalKD, ProbabilisticKT,
+    NeuronSelectivityTransfer, DKD, DIST, ContrastiveRD)}
 
 
 def get(name: str, **hyper) -> Distiller:
-    """Instantiate a method by name; unknown names and hyper-parameters raise a clear ConfigError."""
+    """Instantiate a method by name; unknown names and hyper-parameters raise a ConfigError."""
     if name not in METHODS:
-        raise ConfigError(f"Unknown method {name!r}; valid methods: {', '.join(METHODS)}.")
-    try:
-        return METHODS[name](**hyper)
-    except TypeError as err:
-        raise ConfigError(f"Bad hyper-parameters for {name!r}: {err}.") from err
+        raise ConfigError("not_a_choice", name="method", value=name, choices=", ".join(METHODS))
+    return METHODS[name](**hyper)
 
 
 def build(name: str, student, teacher, in_shape, **hyper) -> Distiller:
     """`get` then `bind`: a method ready for `fit` with this student and teacher (projections built,
     incompatible pairs refused)."""
     return get(name, **hyper).bind(student, teacher, in_shape)
-
-
-def hyper_parameters(name: str) -> dict:
-    """{hyper-parameter: default} of a registered method, read from its signature."""
-    parameters = inspect.signature(METHODS[name].__init__).parameters.values()
-    return {p.name: p.default for p in parameters if p.kind is p.KEYWORD_ONLY}

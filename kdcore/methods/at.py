@@ -1,9 +1,8 @@
-"""Zagoruyko & Komodakis (2017), "Paying More Attention to Attention: Improving the Performance of
-Convolutional Neural Networks via Attention Transfer", ICLR."""
+"""Attention transfer: the student copies where the teacher looks."""
 import torch
 import torch.nn.functional as F
 
-from .base import check_range
+from ..schema import Range
 from .features import FeatureDistiller, match_spatial
 
 
@@ -15,19 +14,18 @@ def attention_map(feature_map: torch.Tensor, p: float = 2.0) -> torch.Tensor:
 class AttentionTransfer(FeatureDistiller):
     """Where the teacher looks, the student should look.
 
-    L = CE(y, z_s) + β · mean_{b,j} ( Q_s/‖Q_s‖₂ − Q_t/‖Q_t‖₂ )²_{b,j},   Q = (1/C) Σ_c |A_c|^p
-
     A: the first spatial feature map (B, C, H, W) of each model. Channel counts may differ (Q sums
     them away); a student map of another size is average-pooled to the teacher's H × W. Students
     without a spatial map (the MLP) are refused with the list of compatible models.
     """
 
-    label = "Attention transfer"
-
-    def __init__(self, *, beta: float = 1000.0, p: float = 2.0):
-        super().__init__()
-        self.beta = check_range("β", beta, 0.0, 1e6)
-        self.p = check_range("p", p, 0.0, 8.0, low_open=True)
+    name = "at"
+    paper = ('Zagoruyko & Komodakis (2017), "Paying More Attention to Attention: Improving the Performance of '
+             'Convolutional Neural Networks via Attention Transfer", ICLR')
+    formula_tex = (r"\begin{gathered}\mathcal{L} = \mathrm{CE}(y, p_s) + \beta\,\mathrm{mean}\Big(\tfrac{Q_s}"
+                   r"{\|Q_s\|_2} - \tfrac{Q_t}{\|Q_t\|_2}\Big)^2 \\ Q = \tfrac{1}{C}\sum_c |A_c|^p\end{gathered}")
+    hyper = {"beta": Range(0, 1e6, 1000.0, "β: weight of the attention term"),
+             "p": Range(0, 8, 2.0, "p: power applied to activations", low_open=True)}
 
     def build(self, student_shapes, teacher_shapes, in_shape):
         self.student_index, self.teacher_index = self.require_spatial(student_shapes, teacher_shapes, in_shape)

@@ -27,8 +27,9 @@ class Distiller(nn.Module):
         progress: share of training done, 0 → 1, for methods that schedule themselves.
     """
 
-    paper: str = ""
-    formula_tex: str = ""
+    name: str = ""  # the registered name (kdcore.methods.METHODS)
+    paper: str = ""  # full citation
+    formula_tex: str = ""  # the objective in LaTeX
     consumes: frozenset[str] = frozenset({"logits"})
     sees_unlabelled: bool = True
     hyper: dict[str, Range] = {}
@@ -59,16 +60,12 @@ def labelled_cross_entropy(logits: torch.Tensor, target: torch.Tensor, labelled:
     return F.cross_entropy(logits[labelled], target[labelled])
 
 
-def check_range(name: str, value: float, low: float, high: float, *, low_open=False) -> float:
-    """Legacy helper while methods move to `hyper` declarations."""
-    return float(Range(low, high, low_open=low_open).check(name, value))
-
-
 class HardLabels(Distiller):
     """Plain supervised training on the labels: the baseline every method is compared with."""
 
+    name = "hard"
     paper = "—"
-    formula_tex = r"L = \mathrm{CE}\big(y,\ \sigma(z_s)\big)"
+    formula_tex = r"\mathcal{L} = \mathrm{CE}(y,\ \mathrm{softmax}(z_s))"
     sees_unlabelled = False
 
     def forward(self, student, teacher, target, labelled, progress=0.0):

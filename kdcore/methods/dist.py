@@ -1,8 +1,10 @@
-"""Huang, You, Wang, Qian & Xu (2022), "Knowledge Distillation from A Stronger Teacher", NeurIPS (DIST)."""
+"""DIST: match how the teacher ranks classes and images (correlation instead of KL)."""
 import torch
 import torch.nn.functional as F
 
-from .base import Distiller, check_range, labelled_cross_entropy
+from ..schema import Range
+from .base import Distiller, labelled_cross_entropy
+from .kd import TEMPERATURE
 
 
 def pearson_distance(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
@@ -15,20 +17,19 @@ def pearson_distance(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
 class DIST(Distiller):
     """Match relations, not exact probabilities: correlation instead of KL.
 
-    L = CE(y, z_s) + T² · [ β · mean_i (1 − ρ(p_s[i, :], p_t[i, :]))  +  γ · mean_c (1 − ρ(p_s[:, c], p_t[:, c])) ]
-
     p = softmax(z / T) (B, C); ρ: Pearson correlation. The inter-class term ranks the classes of one
     image alike; the intra-class term ranks the images of one class alike. Correlation ignores
     scale and shift, which helps when the teacher is much stronger than the student.
     """
 
+    name = "dist"
+    paper = 'Huang, You, Wang, Qian & Xu (2022), "Knowledge Distillation from A Stronger Teacher", NeurIPS'
+    formula_tex = (r"\begin{gathered}\mathcal{L} = \mathrm{CE}(y, p_s) + T^2\big[\beta\,\overline{1-\rho"
+                   r"(p_s^{i,:}, p_t^{i,:})} \\ +\ \gamma\,\overline{1-\rho(p_s^{:,c}, p_t^{:,c})}\big]\end{gathered}")
     consumes = frozenset({"logits", "teacher"})
-
-    def __init__(self, *, temperature: float = 4.0, beta: float = 1.0, gamma: float = 1.0):
-        super().__init__()
-        self.temperature = check_range("Temperature T", temperature, 0.0, 100.0, low_open=True)
-        self.beta = check_range("β", beta, 0.0, 100.0)
-        self.gamma = check_range("γ", gamma, 0.0, 100.0)
+    hyper = {"temperature": TEMPERATURE,
+             "beta": Range(0, 100, 1.0, "β: weight of the inter-class (per image) term"),
+             "gamma": Range(0, 100, 1.0, "γ: weight of the intra-class (per class) term")}
 
     def forward(self, student, teacher, target, labelled, progress=0.0):
         T = self.temperature

@@ -1,8 +1,10 @@
-"""Zhao, Cui, Song, Qiu & Liang (2022), "Decoupled Knowledge Distillation", CVPR."""
+"""Decoupled KD: the KD loss split into a target-class and a non-target-class part."""
 import torch
 import torch.nn.functional as F
 
-from .base import Distiller, check_range, labelled_cross_entropy
+from ..schema import Range
+from .base import Distiller, labelled_cross_entropy
+from .kd import TEMPERATURE
 
 
 def decoupled_kl(student_logits, teacher_logits, target, temperature) -> tuple[torch.Tensor, torch.Tensor]:
@@ -31,24 +33,29 @@ def decoupled_kl(student_logits, teacher_logits, target, temperature) -> tuple[t
 class DKD(Distiller):
     """Classic KD split in two parts that can be weighted separately.
 
-    L = CE(y, z_s) + α · T² · TCKD + β · T² · NCKD
-
     KD = TCKD + (1 − p_t,target) · NCKD, so a confident teacher silences the "dark knowledge" in
     NCKD; DKD gives NCKD its own weight β. The target class is the label where the student may see
-    it, and the teacher's prediction on the other images of the transfer set.
+    it, and the teacher's prediction on the other images of the transfer set. With warmup > 0 both
+    KD terms ramp up linearly over that share of training (mdistiller: min(epoch / warmup, 1)).
     """
 
+    name = "dkd"
+    paper = 'Zhao, Cui, Song, Qiu & Liang (2022), "Decoupled Knowledge Distillation", CVPR'
+    formula_tex = (r"\begin{gathered}\mathcal{L} = \mathrm{CE}(y, p_s) \\ +\ \alpha\,T^2\,\mathrm{KL}(b_t\|b_s)"
+                   r" + \beta\,T^2\,\mathrm{KL}(\hat p_t\|\hat p_s)\end{gathered}")
     consumes = frozenset({"logits", "teacher"})
+    hyper = {"temperature": TEMPERATURE,
+             "alpha": Range(0, 100, 1.0, "α: weight of the target-class term TCKD"),
+             "beta": Range(0, 100, 8.0, "β: weight of the non-target term NCKD"),
+             "warmup": Range(0, 1, 0.0, "share of training over which the KD terms ramp up linearly (0 = off)")}
 
-    def __init__(self, *, temperature: float = 4.0, alpha: float = 1.0, beta: float = 8.0):
-        super().__init__()
-        self.temperature = check_range("Temperature T", temperature, 0.0, 100.0, low_open=True)
-        self.alpha = check_range("α", alpha, 0.0, 100.0)
-        self.beta = check_range("β", beta, 0.0, 100.0)
+    def ramp(self, progress: float) -> float:
+        """The KD terms' factor at `progress`: min(progress / warmup, 1), always 1 when warmup is 0."""
+        return min(progress / self.warmup, 1.0) if self.warmup else 1.0
 
     def forward(self, student, teacher, target, labelled, progress=0.0):
         target = torch.where(labelled, target, teacher["logits"].argmax(1))
         tckd, nckd = decoupled_kl(student["logits"], teacher["logits"], target, self.temperature)
-        scale = self.temperature**2
+        scale = self.temperature**2 * self.ramp(progress)
         return {"hard": labelled_cross_entropy(student["logits"], target, labelled),
                 "tckd": self.alpha * scale * tckd, "nckd": self.beta * scale * nckd}

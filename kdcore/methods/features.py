@@ -52,15 +52,11 @@ class FeatureDistiller(Distiller):
     """
 
     consumes = frozenset({"logits", "features", "teacher"})
-    label = "This method"  # used in error messages
-
-    def __init__(self):
-        super().__init__()
-        self.bound = False
+    bound = False  # set by `bind`
 
     def bind(self, student, teacher, in_shape):
         if teacher is None:
-            raise ConfigError(f"{self.label} needs a teacher model.")
+            raise ConfigError("needs_teacher", method=self.name)
         self.build(feature_shapes(student, in_shape), feature_shapes(teacher, in_shape), in_shape)
         self.bound = True
         return self
@@ -72,8 +68,7 @@ class FeatureDistiller(Distiller):
         """Indices of the spatial maps, or a ConfigError naming the families that have one."""
         pair = spatial_index(student_shapes), spatial_index(teacher_shapes)
         if None in pair:
-            raise ConfigError(f"{self.label} compares spatial feature maps, which this student or teacher does "
-                              f"not have; compatible models: {', '.join(spatial_families(in_shape))}.")
+            raise ConfigError("needs_spatial", method=self.name, families=", ".join(spatial_families(in_shape)))
         return pair
 
     def terms(self, student_features: list, teacher_features: list) -> dict:
@@ -81,7 +76,7 @@ class FeatureDistiller(Distiller):
 
     def forward(self, student, teacher, target, labelled, progress=0.0):
         if not self.bound:
-            raise ConfigError(f"{self.label}: call method.bind(student, teacher, in_shape) before training.")
+            raise ConfigError("not_bound", method=self.name)
         teacher_features = [f.detach() for f in teacher["features"]]  # the teacher only teaches
         return {"hard": labelled_cross_entropy(student["logits"], target, labelled),
                 **self.terms(student["features"], teacher_features)}

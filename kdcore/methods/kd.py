@@ -1,8 +1,11 @@
-"""Hinton, Vinyals & Dean (2015), "Distilling the Knowledge in a Neural Network", arXiv:1503.02531."""
+"""Classic knowledge distillation: the student matches the teacher's softened probabilities."""
 import torch
 import torch.nn.functional as F
 
-from .base import Distiller, check_range, labelled_cross_entropy
+from ..schema import Range
+from .base import Distiller, labelled_cross_entropy
+
+TEMPERATURE = Range(0, 100, 4.0, "temperature T: softens both distributions", low_open=True)
 
 
 def softened_kl(student_logits: torch.Tensor, teacher_logits: torch.Tensor, temperature: float) -> torch.Tensor:
@@ -15,20 +18,19 @@ def softened_kl(student_logits: torch.Tensor, teacher_logits: torch.Tensor, temp
 class KD(Distiller):
     """Classic knowledge distillation with temperature T and weight α.
 
-    L = (1 − α) · CE(y, softmax(z_s)) + α · T² · KL( softmax(z_t / T) ‖ softmax(z_s / T) )
-
     The T² factor keeps the soft term's gradients the same size as T changes: the gradient of the
     softened KL with respect to the student logits scales as 1/T² (Hinton et al. 2015, §2.1).
     α weights the distillation term (α = 0: hard labels only; α = 1: soft labels only). The hard
     term uses only labelled images; the soft term uses every image of the transfer set.
     """
 
+    name = "kd"
+    paper = 'Hinton, Vinyals & Dean (2015), "Distilling the Knowledge in a Neural Network", arXiv:1503.02531'
+    formula_tex = (r"\begin{gathered}\mathcal{L} = (1-\alpha)\,\mathrm{CE}(y, p_s) \\ +\ \alpha\,T^2\,"
+                   r"\mathrm{KL}\big(\mathrm{softmax}(z_t/T)\,\|\,\mathrm{softmax}(z_s/T)\big)\end{gathered}")
     consumes = frozenset({"logits", "teacher"})
-
-    def __init__(self, *, temperature: float = 4.0, alpha: float = 0.9):
-        super().__init__()
-        self.temperature = check_range("Temperature T", temperature, 0.0, 100.0, low_open=True)
-        self.alpha = check_range("α", alpha, 0.0, 1.0)
+    hyper = {"temperature": TEMPERATURE,
+             "alpha": Range(0, 1, 0.9, "α: weight of the distillation term (1 − α weights the labels)")}
 
     def forward(self, student, teacher, target, labelled, progress=0.0):
         T, alpha = self.temperature, self.alpha

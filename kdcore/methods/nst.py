@@ -1,8 +1,8 @@
-"""Huang & Wang (2017), "Like What You Like: Knowledge Distill via Neuron Selectivity Transfer", arXiv:1707.01219."""
+"""Neuron selectivity transfer: match the distribution of neuron activation patterns."""
 import torch
 import torch.nn.functional as F
 
-from .base import check_range
+from ..schema import Range
 from .features import FeatureDistiller, match_spatial, spatial_index
 
 
@@ -23,18 +23,17 @@ def polynomial_mmd(student: torch.Tensor, teacher: torch.Tensor) -> torch.Tensor
 class NeuronSelectivityTransfer(FeatureDistiller):
     """Match the distribution of neuron activation patterns (which neurons fire where).
 
-    L = CE(y, z_s) + β · [ mean k(s, s') + mean k(t, t') − 2 mean k(s, t) ],   k(a, b) = (aᵀb)²
-
     Samples are the neurons of a layer, so student and teacher may have different widths. Uses the
     spatial maps when both models have one (patterns over positions); otherwise the embeddings
     (patterns over the images of the batch) — so it also works for the MLP student.
     """
 
-    label = "Neuron selectivity transfer"
-
-    def __init__(self, *, beta: float = 50.0):
-        super().__init__()
-        self.beta = check_range("β", beta, 0.0, 1e6)
+    name = "nst"
+    paper = ('Huang & Wang (2017), "Like What You Like: Knowledge Distill via Neuron Selectivity Transfer", '
+             "arXiv:1707.01219")
+    formula_tex = (r"\begin{gathered}\mathcal{L} = \mathrm{CE}(y, p_s) \\ +\ \beta\big[\overline{k(s,s')}"
+                   r" + \overline{k(t,t')} - 2\,\overline{k(s,t)}\big] \\ k(a,b) = (a^\top b)^2\end{gathered}")
+    hyper = {"beta": Range(0, 1e6, 50.0, "β: weight of the MMD term")}
 
     def build(self, student_shapes, teacher_shapes, in_shape):
         pair = spatial_index(student_shapes), spatial_index(teacher_shapes)

@@ -1,8 +1,8 @@
-"""Passalis & Tefas (2018), "Learning Deep Representations with Probabilistic Knowledge Transfer", ECCV."""
+"""Probabilistic knowledge transfer: match the teacher's neighbourhood probabilities."""
 import torch
 import torch.nn.functional as F
 
-from .base import check_range
+from ..schema import Range
 from .features import FeatureDistiller
 
 
@@ -16,16 +16,16 @@ def conditional_probabilities(features: torch.Tensor) -> torch.Tensor:
 class ProbabilisticKT(FeatureDistiller):
     """Match the probability that image j is a neighbour of image i, in teacher and student space.
 
-    L = CE(y, z_s) + β · (1/B) Σ_i Σ_j P_t[i, j] · log( P_t[i, j] / P_s[i, j] )
-
     P: conditional probabilities from the cosine kernel on penultimate embeddings (any widths).
     """
 
-    label = "Probabilistic knowledge transfer"
-
-    def __init__(self, *, beta: float = 100.0):
-        super().__init__()
-        self.beta = check_range("β", beta, 0.0, 1e6)
+    name = "pkt"
+    paper = ('Passalis & Tefas (2018), "Learning Deep Representations with Probabilistic Knowledge Transfer", '
+             "ECCV")
+    formula_tex = (r"\begin{gathered}\mathcal{L} = \mathrm{CE}(y, p_s) + \tfrac{\beta}{B}\sum_{i,j} P^t_{ij}"
+                   r" \log\tfrac{P^t_{ij}}{P^s_{ij}} \\ P_{ij} = \tfrac{K(i,j)}{\sum_j K(i,j)},\quad"
+                   r" K = \tfrac{\cos + 1}{2}\end{gathered}")
+    hyper = {"beta": Range(0, 1e6, 100.0, "β: weight of the PKT term")}
 
     def terms(self, student_features, teacher_features):
         eps = 1e-7

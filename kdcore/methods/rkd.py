@@ -1,8 +1,8 @@
-"""Park, Kim, Lu & Cho (2019), "Relational Knowledge Distillation", CVPR."""
+"""Relational KD: transfer the shape of the embedding cloud (distances and angles)."""
 import torch
 import torch.nn.functional as F
 
-from .base import check_range
+from ..schema import Range
 from .features import FeatureDistiller
 
 
@@ -22,18 +22,18 @@ def angles(embedding: torch.Tensor) -> torch.Tensor:
 class RelationalKD(FeatureDistiller):
     """Transfer the shape of the embedding cloud: pairwise distances and triplet angles.
 
-    L = CE(y, z_s) + w_d · Σ huber(ψ_D^s − ψ_D^t) / B² + w_a · Σ huber(ψ_A^s − ψ_A^t) / B³
-
-    ψ_D(i, j) = ‖x_i − x_j‖ / μ (μ: mean distance in the batch), ψ_A(i, j, k) = ⟨e_ij, e_kj⟩; huber is
-    the smooth L1 loss. x: penultimate embeddings; relations do not depend on D, so widths may differ.
+    ψ_D(i, j) = ‖x_i − x_j‖ / μ (μ: mean distance in the batch), ψ_A(i, j, k) = ⟨e_ij, e_kj⟩; ℓ_δ is
+    the smooth L1 (Huber) loss, averaged over B² pairs and B³ triplets. x: penultimate embeddings;
+    relations do not depend on D, so widths may differ.
     """
 
-    label = "Relational KD"
-
-    def __init__(self, *, distance_weight: float = 25.0, angle_weight: float = 50.0):
-        super().__init__()
-        self.distance_weight = check_range("Distance weight", distance_weight, 0.0, 1e4)
-        self.angle_weight = check_range("Angle weight", angle_weight, 0.0, 1e4)
+    name = "rkd"
+    paper = 'Park, Kim, Lu & Cho (2019), "Relational Knowledge Distillation", CVPR'
+    formula_tex = (r"\begin{gathered}\mathcal{L} = \mathrm{CE}(y, p_s) + w_d\,\ell_\delta(\psi_D^s, \psi_D^t)"
+                   r" + w_a\,\ell_\delta(\psi_A^s, \psi_A^t) \\ \psi_D = \tfrac{\|x_i - x_j\|}{\mu},\quad"
+                   r" \psi_A = \langle e_{ij}, e_{kj}\rangle\end{gathered}")
+    hyper = {"distance_weight": Range(0, 1e4, 25.0, "w_d: weight of the distance relation"),
+             "angle_weight": Range(0, 1e4, 50.0, "w_a: weight of the angle relation")}
 
     def terms(self, student_features, teacher_features):
         student, teacher = student_features[-1].flatten(1), teacher_features[-1].flatten(1)

@@ -1,8 +1,8 @@
-"""Tung & Mori (2019), "Similarity-Preserving Knowledge Distillation", ICCV."""
+"""Similarity-preserving KD: images the teacher finds alike should look alike to the student."""
 import torch
 import torch.nn.functional as F
 
-from .base import check_range
+from ..schema import Range
 from .features import FeatureDistiller
 
 
@@ -15,16 +15,14 @@ def similarity(features: torch.Tensor) -> torch.Tensor:
 class SimilarityPreserving(FeatureDistiller):
     """Images the teacher finds alike should look alike to the student.
 
-    L = CE(y, z_s) + β / B² · ‖ G_s − G_t ‖²_F,   G = row-normalised (F Fᵀ)
-
     F: penultimate embeddings (B, D). G is B × B whatever D is, so no projection is needed.
     """
 
-    label = "Similarity-preserving KD"
-
-    def __init__(self, *, beta: float = 3000.0):
-        super().__init__()
-        self.beta = check_range("β", beta, 0.0, 1e6)
+    name = "sp"
+    paper = 'Tung & Mori (2019), "Similarity-Preserving Knowledge Distillation", ICCV'
+    formula_tex = (r"\begin{gathered}\mathcal{L} = \mathrm{CE}(y, p_s) + \tfrac{\beta}{B^2}\,\|G_s - G_t\|_F^2"
+                   r" \\ G = \mathrm{rownorm}(F F^\top)\end{gathered}")
+    hyper = {"beta": Range(0, 1e6, 3000.0, "β: weight of the similarity term")}
 
     def terms(self, student_features, teacher_features):
         batch = student_features[-1].shape[0]
