@@ -1,13 +1,16 @@
 """Shareable views: a page's settings round-trip through the URL's query parameters, so a copied
 link reproduces the view (as TensorFlow Playground does).
 
-Each page declares a small schema: URL name → Setting (widget key, type, default, allowed range).
+Each page declares a small schema: URL name → Setting (widget key, type, default, allowed range,
+and how kdapp.form draws it and where its value goes in the run config): the form, the URL round-trip
+and the config are all built from that one declaration.
 `restore` reads the URL once per session and page: valid values preset the widgets, anything else
 (unknown names, wrong types, out-of-range values, oversized lists) is ignored with a visible
 notice and the default stays. `publish` writes the current values back after every change.
 `parse` and `encode` are pure, so the rules are tested without a browser.
 """
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import streamlit as st
@@ -27,6 +30,13 @@ class Setting:
     high: float | None = None
     choices: tuple | None = None  # allowed values (after conversion)
     max_items: int = 0  # > 0: a comma-separated list of at most this many items (default a tuple)
+    label: str = ""  # string-catalogue key of the widget's label (kdapp.form)
+    widget: str = "slider"  # slider, select_slider, selectbox, radio, number, multiselect, checkbox, toggle
+    step: float | None = None
+    path: str | None = None  # where the value goes in a RunConfig, e.g. "student.epochs" (kdapp.form.to_config)
+    help: str | None = None  # string-catalogue key of the widget's help
+    fmt: Callable | None = None  # how options are shown (format_func)
+    convert: Callable | None = None  # widget value → config value (e.g. 0 → None, 3 seeds → (0, 1, 2))
 
 
 def _item(setting: Setting, raw: str):

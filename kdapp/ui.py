@@ -6,6 +6,7 @@ import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
 from kdcore.errors import KDLabError
+from kdcore.events import Done
 
 from .i18n import text
 
@@ -48,17 +49,17 @@ def show_error(err: Exception) -> None:
     st.error(f"{t('common.error')} {err}" if isinstance(err, KDLabError) else f"{t('common.unexpected')} {err!r}")
 
 
-def drive(records, on_record, min_interval: float = 0.2):
-    """Consume a kdcore metric generator, calling `on_record(record)` at most every
-    `min_interval` seconds (and always for the last record), so the page repaints often
-    without spending its time drawing. Returns the last record."""
-    last, shown, pending = None, 0.0, False
-    for last in records:
+def drive(events, on_event, min_interval: float = 0.2):
+    """Consume a kdcore runner in the page's own script run, calling `on_event(event)` at most every
+    `min_interval` seconds (and always for Done); returns the Done event's result (None if the
+    iteration ended without one). For long runs prefer kdapp.live, which does not block the page."""
+    shown = 0.0
+    for event in events:
         now = time.perf_counter()
-        pending = not (now - shown >= min_interval or last.get("final"))
-        if not pending:
-            on_record(last)
+        if isinstance(event, Done):
+            on_event(event)
+            return event.result
+        if now - shown >= min_interval:
+            on_event(event)
             shown = now
-    if pending:
-        on_record(last)
-    return last
+    return None

@@ -3,26 +3,26 @@ classes look alike to it. Everything is computed from the cached teacher's logit
 import streamlit as st
 import torch
 
-from kdapp import export, share
+from kdapp import form, share, soft_view
 from kdapp.share import Setting
 from kdapp.ui import device_name, show_error, t, test_set
 from kdcore import data as datasets
 from kdcore import soft
 from kdcore.device import resolve
 from kdcore.errors import KDLabError
-from kdcore.plots import soft as plots
 from kdcore.teacher import TeacherConfig, get_teacher
 
 CANDIDATES = 24  # thumbnails in the picker grid
-SCHEMA = {
-    "dataset": Setting("soft_dataset", str, "mnist5k", choices=datasets.EMBEDDED),
-    "T": Setting("soft_T", float, 4.0, 0.5, 20.0),
-    "log": Setting("soft_log", bool, False),
-    "pick": Setting("soft_pick", str, "class", choices=("class", "confusing")),
+SCHEMA = {  # URL name → setting, declared once
+    "dataset": Setting("soft_dataset", str, "mnist5k", choices=datasets.EMBEDDED, label="soft_labels.dataset",
+                       widget="selectbox"),
+    "T": Setting("soft_T", float, 4.0, 0.5, 20.0, label="soft_labels.temperature", step=0.1),
+    "log": Setting("soft_log", bool, False, label="soft_labels.log_scale", widget="toggle"),
+    "pick": Setting("soft_pick", str, "class", choices=("class", "confusing"), label="soft_labels.pick", widget="radio",
+                    fmt=lambda v: t(f"soft_labels.pick_{v}")),
     "class": Setting("soft_class", str, "all", choices=("all",) + datasets.DIGITS),
     "images": Setting("soft_images", int, (), 0, 99_999, max_items=8),
 }
-TEMPERATURES = soft.log_temperatures(0.5, 20.0, 60)
 
 
 @st.cache_resource(show_spinner=False)
@@ -50,9 +50,8 @@ def clear_choice() -> None:
 def picker(data, teacher) -> list[int]:
     """Thumbnail grid and a multiselect of the images to inspect; returns their test indices."""
     c1, c2, c3 = st.columns(3)
-    c1.selectbox(t("soft_labels.dataset"), datasets.EMBEDDED, key="soft_dataset", on_change=clear_choice)
-    c2.radio(t("soft_labels.pick"), ("class", "confusing"), key="soft_pick", horizontal=True,
-             format_func=lambda v: t(f"soft_labels.pick_{v}"), on_change=clear_choice)
+    form.widget(SCHEMA["dataset"], c1, on_change=clear_choice)
+    form.widget(SCHEMA["pick"], c2, on_change=clear_choice)
     c3.selectbox(t("soft_labels.class_filter"), ("all",) + data.classes, key="soft_class", on_change=clear_choice,
                  format_func=lambda v: t("soft_labels.all_classes") if v == "all" else v,
                  disabled=st.session_state["soft_pick"] == "confusing")
@@ -73,38 +72,10 @@ def picker(data, teacher) -> list[int]:
 def explorer(data, teacher, chosen: list[int]) -> None:
     """The part that follows the T slider: reruns alone, from cached logits."""
     c1, c2 = st.columns([3, 1])
-    c1.slider(t("soft_labels.temperature"), 0.5, 20.0, step=0.1, key="soft_T")
-    c2.toggle(t("soft_labels.log_scale"), key="soft_log")
+    form.widget(SCHEMA["T"], c1)
+    form.widget(SCHEMA["log"], c2)
     share.publish(SCHEMA)
-    T = st.session_state["soft_T"]
-    view = soft.explain(teacher.test_logits, data.y_test, torch.tensor(chosen, dtype=torch.long), T)
-    st.markdown(f"##### {t('soft_labels.bars_title', T=T)}")
-    titles = [t("soft_labels.image_title", index=i, label=data.classes[data.y_test[i]], entropy=h)
-              for i, h in zip(chosen, view["entropy"].tolist())]
-    bars = plots.probability_bars(view["probs"], [int(data.y_test[i]) for i in chosen], data.classes, titles,
-                                  {"y": t("soft_labels.probability")}, st.session_state["soft_log"])
-    export.chart(bars, "soft-labels", key="soft_bars")
-
-    left, right = st.columns(2)
-    with left:
-        st.markdown(f"##### {t('soft_labels.entropy_title')}")
-        series = {t("soft_labels.entropy_all"): soft.entropy_curve(teacher.test_logits, TEMPERATURES),
-                  t("soft_labels.entropy_chosen"): soft.entropy_curve(teacher.test_logits[chosen], TEMPERATURES)}
-        names = {"y": t("soft_labels.entropy_y"), "uniform": t("soft_labels.uniform")}
-        export.chart(plots.entropy_figure(TEMPERATURES, series, T, data.num_classes, names), "entropy", key="soft_entropy")
-        st.markdown(f"**{t('soft_labels.lookalikes', T=T)}**")
-        for true, other, share_of in ((p["true"], p["looks_like"], p["share"]) for p in view["lookalikes"]):
-            st.markdown("- " + t("soft_labels.lookalike", true=data.classes[true], other=data.classes[other],
-                                 share=100 * share_of))
-    with right:
-        st.markdown(f"##### {t('soft_labels.matrix_title', T=T)}")
-        names = {"x": t("soft_labels.matrix_x"), "y": t("soft_labels.matrix_y"), "hover": t("soft_labels.matrix_hover")}
-        heatmap = plots.similarity_heatmap(view["matrix"], data.classes, names)
-        export.chart(heatmap, "dark-knowledge", key="soft_matrix")
-        st.caption(t("soft_labels.matrix_help"))
-    rows = [{"true_class": data.classes[i], **{data.classes[j]: p for j, p in enumerate(row)}, "temperature": T}
-            for i, row in enumerate(view["matrix"].tolist())]
-    export.export_buttons("dark-knowledge", "soft_export", rows=rows, fig=heatmap)
+    soft_view.show(data, teacher, chosen, st.session_state["soft_T"], st.session_state["soft_log"])
 
 
 st.title(t("soft_labels.title"))

@@ -52,6 +52,15 @@ def app_page():
     return open_page
 
 
+def finish(at, key: str, timeout: float = 300):
+    """Wait for the live run under `key` (kdapp.live) to end, then rerun the page so it shows the result."""
+    if f"live_{key}" in at.session_state:
+        at.session_state[f"live_{key}"].thread.join(timeout)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -2,33 +2,38 @@
 import json
 import subprocess
 import sys
-from dataclasses import replace
 
 import pytest
 
 from kdcore.cli import main
-from kdcore.lab import LabConfig, labelled_mask, run_lab
-from kdcore.teacher import TeacherConfig
+from kdcore.config import RunConfig
+from kdcore.core import labelled_mask
+from kdcore.events import Done, Epoch, Step
+from kdcore.lab import run_lab
 
-SMALL = LabConfig(dataset="digits", teacher=TeacherConfig(epochs=8), epochs=3, labelled_fraction=0.2, seeds=(0, 1))
+SMALL = RunConfig().replace(**{"data.dataset": "digits", "teacher.epochs": 8, "student.epochs": 3,
+                               "student.labelled_fraction": 0.2, "seeds": (0, 1)})
 
 
 def run(config):
-    records = list(run_lab(config))
-    return records, records[-1]["result"]
+    events = list(run_lab(config))
+    return events, events[-1].result
 
 
 def test_lab_runs_three_steps_and_reports_everything():
-    records, result = run(SMALL)
-    phases = [r["phase"] for r in records]
-    assert phases[0] == "data" and phases[-1] == "done"
+    events, result = run(SMALL)
+    phases = [e.phase for e in events]
+    assert phases[0] == "data" and isinstance(events[-1], Done) and sum(isinstance(e, Done) for e in events) == 1
     assert phases.index("teacher") < phases.index("soft_labels") < phases.index("baseline") < phases.index("kd")
-    overall = [r["overall"] for r in records]
-    assert overall == sorted(overall) and overall[-1] == 1.0
+    progress = [e.progress for e in events]
+    assert progress == sorted(progress) and progress[-1] == 1.0
+    epochs = [e for e in events if isinstance(e, Epoch) and e.phase in ("baseline", "kd")]
+    assert len(epochs) == 2 * 2 * 3 and all(isinstance(e, Step) for e in events if e.phase == "kd" and not isinstance(e, Epoch))
+    assert [row["accuracy"] for row in result.curves] == [e.metrics["accuracy"] for e in epochs]  # curves from events
     summary = result.to_dict()
     assert [row["seed"] for row in summary["per_seed"]] == [0, 1]
     assert all(0 <= row["kd_accuracy"] <= 1 and 0 <= row["kd_agreement"] <= 1 for row in summary["per_seed"])
-    counts = records[-1]["result"].teacher.train_logits.shape[0]
+    counts = result.teacher.train_logits.shape[0]
     assert counts == 1000 and 195 <= summary["per_seed"][0]["labelled"] <= 205  # 20 % of each class, rounded
     assert summary["student_params"] == 64 * 32 + 32 + 32 * 10 + 10
     assert summary["student_params"] < summary["teacher_params"]
@@ -38,7 +43,7 @@ def test_lab_runs_three_steps_and_reports_everything():
 
 
 def test_lab_is_deterministic_with_fixed_seeds():
-    config = replace(SMALL, seeds=(3,))
+    config = SMALL.replace(seeds=(3,))
     first = run(config)[1].per_seed
     second = run(config)[1].per_seed
     assert first == second
@@ -63,8 +68,8 @@ def test_cli_distill_json(capsys):
 
 
 @pytest.mark.parametrize("args, message", [
-    (["--temperature", "0"], "Temperature"), (["--alpha", "1.5"], "α"), (["--epochs", "0"], "Epochs"),
-    (["--width", "0"], "width"), (["--dataset", "nope"], "invalid choice"), (["--seeds", "x"], "invalid int")])
+    (["--temperature", "0"], "must be in (0, 100], got 0"), (["--alpha", "1.5"], "must be in [0, 1], got 1.5"),
+    (["--epochs", "0"], "epochs must be in [1, 1000]"), (["--width", "0"], "width must be in [1, 4096]"), (["--dataset", "nope"], "invalid choice"), (["--seeds", "x"], "invalid int")])
 def test_cli_bad_options_exit_2_with_one_line(args, message):
     proc = subprocess.run([sys.executable, "-m", "kdcore.cli", "distill", *args], capture_output=True, text=True)
     assert proc.returncode == 2

@@ -5,7 +5,9 @@ import pytest
 import torch
 
 from kdcore import augment, cache, data, methods, models, profile, train
+from kdcore.config import RunConfig
 from kdcore.errors import ConfigError
+from kdcore.events import Epoch, Step, collect
 from kdcore.teacher import TeacherConfig, cache_key, get_teacher, train_teacher
 
 SHAPES = [(1, 28, 28), (1, 8, 8), (3, 32, 32)]
@@ -59,12 +61,16 @@ def test_fit_is_deterministic_with_a_seed_and_reports_terms():
     for _ in range(2):
         torch.manual_seed(0)
         model = models.build("mlp", d.in_shape, 10, 16)
-        records = list(train.fit(model, x, y, epochs=2, seed=5, x_eval=d.x_test, y_eval=d.y_test))
-        finals.append((model.head.weight.clone(), records[-1]))
+        events, returned = collect(train.fit(model, x, y, epochs=2, seed=5, x_eval=d.x_test, y_eval=d.y_test))
+        assert returned is model
+        finals.append((model.head.weight.clone(), events))
     assert torch.equal(finals[0][0], finals[1][0])
-    last = finals[0][1]
-    assert last["final"] and last["progress"] == 1.0 and "hard" in last and "eval_accuracy" in last
-    assert last["loss"] == pytest.approx(last["hard"])
+    events = finals[0][1]
+    steps, epochs = [e for e in events if isinstance(e, Step)], [e for e in events if isinstance(e, Epoch)]
+    assert len(steps) == 2 * 3 and [e.epoch for e in epochs] == [1, 2] and events[-1] is epochs[-1]
+    assert steps[-1].progress == 1.0 and steps[-1].step == steps[-1].steps == 6
+    assert set(steps[-1].loss_terms) == {"hard"} and steps[-1].loss == pytest.approx(steps[-1].loss_terms["hard"])
+    assert 0 <= epochs[-1].metrics["accuracy"] <= 1
 
 
 def test_precomputed_teacher_logits_equal_running_the_teacher():
@@ -77,15 +83,14 @@ def test_precomputed_teacher_logits_equal_running_the_teacher():
     for kwargs in ({"teacher_logits": logits}, {"teacher": teacher}):
         torch.manual_seed(1)
         student = models.build("mlp", d.in_shape, 10, 8)
-        train.run(train.fit(student, x, y, epochs=2, method=kd, seed=3, **kwargs))
+        collect(train.fit(student, x, y, epochs=2, method=kd, seed=3, **kwargs))
         weights.append(student.head.weight.detach().clone())
     assert torch.allclose(weights[0], weights[1], atol=1e-6)
 
 
-def test_fit_rejects_zero_epochs():
-    x, y, d = small_data()
-    with pytest.raises(ConfigError, match="Epochs"):
-        next(train.fit(models.build("mlp", d.in_shape), x, y, epochs=0))
+def test_a_run_with_zero_epochs_is_refused_before_training():
+    with pytest.raises(ConfigError, match="epochs must be in"):
+        RunConfig().replace(**{"teacher.epochs": 0}).validate()
 
 
 def test_teacher_is_cached_on_disk_and_second_run_is_instant():

@@ -6,9 +6,8 @@ import torch
 
 from kdcore import cli, omit
 from kdcore.data import load
-from kdcore.lab import LabConfig
-from kdcore.teacher import TeacherConfig
-from kdcore.train import run
+from kdcore.config import RunConfig
+from kdcore.events import result
 
 torch.set_num_threads(1)
 
@@ -24,15 +23,16 @@ def test_prior_matching_bias_makes_the_digit_predicted_on_exactly_its_prior_shar
 
 
 def test_digits_run_hard_student_never_predicts_the_missing_digit():
-    base = LabConfig(dataset="digits", teacher=TeacherConfig(epochs=1), student_width=64, temperature=8.0,
-                     alpha=1.0, epochs=3, labelled_fraction=1.0, device="cpu")
+    base = RunConfig().replace(**{"data.dataset": "digits", "teacher.epochs": 1, "student.width": 64,
+                                  "method.temperature": 8.0, "method.alpha": 1.0, "student.epochs": 3,
+                                  "student.labelled_fraction": 1.0, "device": "cpu"})
     digits = load("digits")
-    result = run(omit.run_omit(omit.OmitConfig(digit=3, seeds=(0,), base=base), digits))["result"]
-    assert result["hard_accuracy_on_digit"] == 0.0
-    assert result["transfer_set_size"] == int((digits.y_train != 3).sum()) == 898
-    assert result["digit_test_images"] == int((digits.y_test == 3).sum())
-    assert 0 <= result["kd_accuracy_on_digit"] <= result["kd_accuracy_on_digit_bias_corrected"] <= 1
-    assert result["kd_bias"] >= 0
+    outcome = result(omit.run_omit(omit.OmitConfig(digit=3, base=base), digits))
+    assert outcome["hard_accuracy_on_digit"] == 0.0
+    assert outcome["transfer_set_size"] == int((digits.y_train != 3).sum()) == 898
+    assert outcome["digit_test_images"] == int((digits.y_test == 3).sum())
+    assert 0 <= outcome["kd_accuracy_on_digit"] <= outcome["kd_accuracy_on_digit_bias_corrected"] <= 1
+    assert outcome["kd_bias"] >= 0
 
 
 def test_cli_json_has_the_issue_keys(capsys):

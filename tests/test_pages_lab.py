@@ -3,6 +3,8 @@ import json
 
 import pytest
 
+from conftest import finish
+
 
 def test_home_page_in_both_languages(app_page):
     at = app_page()
@@ -22,6 +24,7 @@ def test_lab_trains_and_shows_results(app_page):
     at.slider(key="lab_alpha").set_value(0.8)
     at.button[0].click().run()
     assert not at.exception, at.exception
+    finish(at, "lab")
     table = at.dataframe[0].value
     assert list(table.iloc[:, 0]) == ["Teacher", "Student, hard labels", "Student, distilled"]
     accuracies = [float(v.split(" ")[0]) for v in table["Test accuracy (%)"]]
@@ -35,6 +38,7 @@ def test_lab_trains_and_shows_results(app_page):
     # a second run is kept alongside the first: nothing is lost
     at.slider(key="lab_alpha").set_value(0.5)
     at.button[0].click().run()
+    finish(at, "lab")
     assert len(at.session_state["lab_runs"]) == 2
     assert at.selectbox(key="lab_run_choice").options[0].startswith("Run 1")
 

@@ -4,7 +4,7 @@ import json
 
 import pytest
 import torch
-from conftest import ROOT, screenshot, wait_idle
+from conftest import ROOT, finish, screenshot, wait_idle
 
 from kdcore import soft
 from kdcore.data import load
@@ -54,6 +54,7 @@ def test_curves_sweep_and_omitted_digit_run_live_from_a_link():
                                       "digit": "4", "omit_seeds": "0", "alpha": "0.37"})
     assert "“alpha=0.37” is out of range" in " ".join(w.value for w in at.warning)
     at.button(key="curves_run").click().run()
+    finish(at, "curves")
     assert not at.exception and not at.error
     assert at.success and "Finished" in at.success[0].value
     table = at.dataframe[0].value
@@ -62,6 +63,7 @@ def test_curves_sweep_and_omitted_digit_run_live_from_a_link():
     assert [round(y, 6) for y in sweep["data"][-1]["y"]] == [round(100 * v, 6) for v in table["kd_mean"]]
 
     at.button(key="omit_run").click().run()
+    finish(at, "omit")
     assert not at.exception and not at.error
     values = [m.value for m in at.metric]
     assert values[0] == "0.0%"  # the hard-label student never names the digit it never saw

@@ -8,12 +8,12 @@ import torch
 from kdcore import cli, sweeps
 from kdcore.data import load
 from kdcore.errors import ConfigError
-from kdcore.lab import LabConfig
-from kdcore.teacher import TeacherConfig
-from kdcore.train import run
+from kdcore.config import RunConfig
+from kdcore.events import Epoch, Partial, result
 
 torch.set_num_threads(1)
-BASE = LabConfig(dataset="digits", teacher=TeacherConfig(epochs=1), epochs=2, labelled_fraction=0.2, device="cpu")
+BASE = RunConfig().replace(**{"data.dataset": "digits", "teacher.epochs": 1, "student.epochs": 2,
+                              "student.labelled_fraction": 0.2, "device": "cpu"})
 
 
 @pytest.fixture(scope="module")
@@ -22,7 +22,7 @@ def digits():
 
 
 def sweep(digits, values=(1.0, 8.0), seeds=(0, 1)):
-    return run(sweeps.run_sweep(sweeps.SweepConfig("temperature", values, seeds, BASE), digits))["result"]
+    return result(sweeps.run_sweep(sweeps.SweepConfig("temperature", values, seeds, BASE), digits))
 
 
 def test_points_have_mean_sd_per_seed_and_the_cache_reproduces_them(digits, monkeypatch, tmp_path):
@@ -34,7 +34,7 @@ def test_points_have_mean_sd_per_seed_and_the_cache_reproduces_them(digits, monk
         assert point["sd"] == pytest.approx(abs(point["per_seed"][0] - point["per_seed"][1]) / 2 ** 0.5)
     # the hard-label baseline ignores T: one run per seed, reused at every T
     assert first.baseline_points[0]["per_seed"] == first.baseline_points[1]["per_seed"]
-    assert len(first.curves) == 2 * 2 * 2 * BASE.epochs  # values × seeds × phases × epochs
+    assert len(first.curves) == 2 * 2 * 2 * BASE.student.epochs  # values × seeds × phases × epochs
     again = sweep(digits)  # from the disk cache
     assert again.points == first.points and again.seconds < first.seconds
     monkeypatch.setenv("KDLAB_CACHE_DIR", str(tmp_path / "b"))  # retrained from scratch: same seeds, same numbers
@@ -43,13 +43,13 @@ def test_points_have_mean_sd_per_seed_and_the_cache_reproduces_them(digits, monk
 
 def test_a_stopped_sweep_keeps_finished_points_and_resumes_from_the_cache(digits, monkeypatch, tmp_path):
     monkeypatch.setenv("KDLAB_CACHE_DIR", str(tmp_path))
-    records = sweeps.run_sweep(sweeps.SweepConfig("labelled-fraction", (0.1, 1.0), (0,), BASE), digits)
-    kept = next(r for r in records if "point" in r)  # stop after the first value
-    records.close()
-    assert kept["x"] == 0.1 and len(kept["point"]["per_seed"]) == 1
-    trained = [r for r in sweeps.run_sweep(sweeps.SweepConfig("labelled-fraction", (0.1, 1.0), (0,), BASE), digits)
-               if r["phase"] in ("baseline", "kd")]
-    assert {r["x"] for r in trained} == {1.0}  # the first value came from the cache
+    events = sweeps.run_sweep(sweeps.SweepConfig("labelled-fraction", (0.1, 1.0), (0,), BASE), digits)
+    kept = next(e for e in events if isinstance(e, Partial)).result  # stop after the first value
+    events.close()
+    assert [p["x"] for p in kept.points] == [0.1] and len(kept.points[0]["per_seed"]) == 1 and kept.seconds is None
+    trained = [e for e in sweeps.run_sweep(sweeps.SweepConfig("labelled-fraction", (0.1, 1.0), (0,), BASE), digits)
+               if isinstance(e, Epoch) and e.phase in ("baseline", "kd")]
+    assert {e.x for e in trained} == {1.0}  # the first value came from the cache
 
 
 def test_bad_sweeps_are_config_errors():

@@ -7,13 +7,16 @@ LAYOUT = dict(template="plotly_white", height=380, margin=dict(l=50, r=20, t=50,
               legend=dict(orientation="h", yanchor="top", y=-0.18, x=0))
 
 
-def learning_curves(teacher_curve, student_curves, names: dict, title: str, axis: dict) -> go.Figure:
-    """Held-out accuracy (%) per epoch. teacher_curve: [(epoch, acc)]; student_curves: records with
-    phase, seed, epoch, accuracy. names maps phase → legend label; axis has "x" and "y" titles."""
+def learning_curves(rows: list[dict], names: dict, title: str, axis: dict) -> go.Figure:
+    """Held-out accuracy (%) per epoch from learning-curve rows {phase, seed, epoch, accuracy}
+    (kdcore.events.curve_row): the teacher dotted, each student seed a line. names maps phase →
+    legend label; axis has "x" and "y" titles."""
     fig = go.Figure()
-    if teacher_curve:
-        fig.add_trace(go.Scatter(x=[e for e, _ in teacher_curve], y=[100 * a for _, a in teacher_curve],
+    teacher = [r for r in rows if r["phase"] == "teacher"]
+    if teacher:
+        fig.add_trace(go.Scatter(x=[r["epoch"] for r in teacher], y=[100 * r["accuracy"] for r in teacher],
                                  name=names["teacher"], mode="lines+markers", line=dict(color=COLOURS["teacher"], dash="dot")))
+    student_curves = [r for r in rows if r["phase"] != "teacher"]
     seeds = sorted({r["seed"] for r in student_curves})
     for phase in ("baseline", "kd"):
         for seed in seeds:

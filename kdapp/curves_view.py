@@ -1,0 +1,88 @@
+"""How the Transfer curves page shows a sweep (live and finished) and the omitted-digit result."""
+import streamlit as st
+
+from kdcore.plots import curves as plots
+from kdcore.plots.lab import learning_curves
+
+from . import export
+from .ui import t, test_set
+
+LOG_X = {"temperature", "labelled-fraction"}
+
+
+def names(param: str) -> dict:
+    return {"kd": t("curves.kd"), "baseline": t("curves.baseline"), "teacher": t("curves.teacher"),
+            "x": t(f"curves.param_{param}"), "y": t("curves.accuracy")}
+
+
+def sweep_figure(result):
+    param = result.config.param
+    return plots.sweep_figure(result.points, result.baseline_points, result.teacher_accuracy, names(param),
+                              param in LOG_X)
+
+
+def sweep_label(param: str):
+    def label(event) -> str:
+        if event.phase in ("baseline", "kd"):
+            return t("curves.progress", param=t(f"curves.param_{param}"), x=event.x, seed=event.seed,
+                     phase=t(f"curves.{event.phase}"))
+        return t("curves.progress_teacher")
+    return label
+
+
+def sweep_live(job) -> None:
+    """Inside the live panel: the points finished so far."""
+    if job.partial is not None and job.partial.points:
+        st.plotly_chart(sweep_figure(job.partial), key="curves_live_chart")
+
+
+def show_sweep(result) -> None:
+    config = result.config
+    if result.seconds is None:
+        st.info(t("curves.stopped", done=len(result.points), total=len(config.values)))
+    else:
+        st.success(t("curves.done", seconds=result.seconds))
+    if not result.points:
+        return
+    param = t(f"curves.param_{config.param}")
+    st.markdown("##### " + t("curves.sweep_title", param=param, seeds=len(config.seeds),
+                             test_set=test_set(result.test_description)))
+    fig = sweep_figure(result)
+    export.chart(fig, f"sweep-{config.param}", key="curves_chart")
+    xs = [p["x"] for p in result.points]
+    at = st.select_slider(t("curves.curve_at"), xs, key="curves_curve_x") if len(xs) > 1 else xs[0]
+    rows = [row for row in result.curves if row["x"] == at]
+    curve_fig = learning_curves(rows, names(config.param), t("curves.curve_title"),
+                                {"x": t("curves.epoch"), "y": t("curves.accuracy")})
+    export.chart(curve_fig, f"learning-curves-{config.param}-{at:g}", key="curves_learning")
+    table = [{config.param: p["x"], "kd_mean": p["mean"], "kd_sd": p["sd"], "baseline_mean": b["mean"],
+              "baseline_sd": b["sd"], "seeds": len(p["per_seed"])} for p, b in zip(result.points, result.baseline_points)]
+    st.markdown(f"**{t('curves.table')}**")
+    st.dataframe(table, hide_index=True)
+    export.export_buttons(f"sweep-{config.param}", "curves_export", rows=table, fig=fig)
+
+
+def omit_label(event) -> str:
+    if event.phase in ("hard", "kd"):
+        return t("curves.omit_progress", seed=event.seed, phase=t(f"curves.phase_{event.phase}"))
+    return t("curves.progress_teacher")
+
+
+def show_omit(result: dict) -> None:
+    digit = result["digit"]
+    c = st.columns(4)
+    c[0].metric(t("curves.metric_hard", digit=digit), f"{100 * result['hard_accuracy_on_digit']:.1f}%")
+    c[1].metric(t("curves.metric_kd", digit=digit), f"{100 * result['kd_accuracy_on_digit']:.1f}%")
+    c[2].metric(t("curves.metric_kd_corrected"), f"{100 * result['kd_accuracy_on_digit_bias_corrected']:.1f}%")
+    c[3].metric(t("curves.metric_bias"), f"+{result['kd_bias']:.2f}")
+    omit_names = {"raw": t("curves.raw"), "corrected": t("curves.corrected"), "hard": t("curves.hard"),
+                  "kd": t("curves.kd"), "y": t("curves.accuracy")}
+    st.markdown("##### " + t("curves.omit_title", count=result["digit_test_images"], digit=digit))
+    fig = plots.omit_figure(result, omit_names)
+    export.chart(fig, f"omitted-digit-{digit}", key="omit_chart")
+    st.markdown(t("curves.omit_overall", test_set=test_set(result["test_set"]), hard=100 * result["hard_accuracy_overall"],
+                  kd=100 * result["kd_accuracy_overall"], kd_corrected=100 * result["kd_accuracy_overall_bias_corrected"],
+                  teacher=100 * result["teacher_accuracy_on_digit"], digit=digit,
+                  hard_corrected=100 * result["hard_accuracy_on_digit_bias_corrected"],
+                  hard_overall_corrected=100 * result["hard_accuracy_overall_bias_corrected"]))
+    export.export_buttons(f"omitted-digit-{digit}", "omit_export", rows=result["per_seed"], fig=fig)

@@ -1,0 +1,77 @@
+"""How the Distillation Lab shows a run: the three step cards, live and final learning curves, the
+results table, the metrics and the plain-words readout."""
+import pandas as pd
+import streamlit as st
+
+from kdcore.plots.lab import learning_curves, soft_label_bars
+
+from . import export
+from .ui import t, test_set
+
+STEP_OF_PHASE = {"data": 1, "teacher": 1, "soft_labels": 2, "baseline": 3, "kd": 3, "profile": 3}
+
+
+def step_cards(active: int, done: int) -> None:
+    for column, step in zip(st.columns(3), (1, 2, 3)):
+        icon = "✅" if step <= done else ("⏳" if step == active else "⬜")
+        column.markdown(f"{icon} **{t(f'lab.step{step}')}**  \n<small>{t(f'lab.step{step}_what')}</small>",
+                        unsafe_allow_html=True)
+
+
+def curves_figure(rows):
+    names = {"teacher": t("lab.teacher"), "baseline": t("lab.baseline"), "kd": t("lab.kd")}
+    return learning_curves(rows, names, t("lab.curves_title"), {"x": t("lab.epoch"), "y": t("lab.accuracy_axis")})
+
+
+def phase_label(event) -> str:
+    return t(f"lab.phase_{event.phase}", seed=event.seed or 0, epoch=getattr(event, "epoch", 0))
+
+
+def live(job) -> None:
+    """Inside the live panel: step cards and the curves so far."""
+    step = STEP_OF_PHASE.get(job.last.phase, 1) if job.last else 1
+    step_cards(step, step - 1)
+    if job.curves:
+        st.plotly_chart(curves_figure(list(job.curves)), width="stretch", key="lab_live_curves")
+
+
+def results_table(result) -> pd.DataFrame:
+    def pct(key):
+        mean, sd = result.mean_sd(key)
+        return f"{100 * mean:.2f} ± {100 * sd:.2f}" if len(result.per_seed) > 1 else f"{100 * mean:.2f}"
+
+    rows = []
+    for name, accuracy, agreement, prof in (
+            (t("lab.teacher"), f"{100 * result.teacher.test_accuracy:.2f}", "—", result.teacher_profile),
+            (t("lab.baseline"), pct("baseline_accuracy"), pct("baseline_agreement"), result.student_profile),
+            (t("lab.kd"), pct("kd_accuracy"), pct("kd_agreement"), result.student_profile)):
+        rows.append({t("lab.col_model"): name, t("lab.col_accuracy"): accuracy, t("lab.col_agreement"): agreement,
+                     t("lab.col_params"): f"{prof['params']:,}", t("lab.col_flops"): f"{prof['flops'] / 1e6:.2f} M",
+                     t("lab.col_latency"): f"{prof['latency_ms']:.3f}"})
+    return pd.DataFrame(rows)
+
+
+def show_result(result) -> None:
+    config, readout = result.config, result.readout()
+    kd, _ = result.mean_sd("kd_accuracy")
+    base, _ = result.mean_sd("baseline_accuracy")
+    hyper = config.method.params
+    step_cards(0, 3)
+    a, b, c = st.columns(3)
+    a.metric(t("lab.teacher"), f"{100 * result.teacher.test_accuracy:.2f} %",
+             help=t("lab.teacher_cached") if result.teacher.cached else t("lab.teacher_trained", s=result.teacher.seconds))
+    b.metric(t("lab.baseline"), f"{100 * base:.2f} %")
+    c.metric(t("lab.kd"), f"{100 * kd:.2f} %", f"{readout['gain_points']:+.2f} {t('lab.points')}")
+    st.caption(t("lab.evaluated_on", test=test_set(result.test_description), seeds=len(result.per_seed), s=result.seconds))
+    st.info(t(f"lab.readout_{readout['verdict']}", gain=readout["gain_points"], noise=readout["noise_points"],
+              kept=readout["kept_percent"], size=readout["size_percent"],
+              labelled=round(100 * config.student.labelled_fraction), T=hyper["temperature"], alpha=hyper["alpha"]))
+    st.dataframe(results_table(result), hide_index=True, width="stretch", key="lab_results_table")
+    curves = curves_figure(result.teacher.curve + result.curves)
+    st.plotly_chart(curves, width="stretch", key="lab_final_curves", config=export.plot_config("lab-curves"))
+    export.export_buttons("lab", "lab_export", rows=result.per_seed, fig=curves, weights=result.kd_student_state)
+    with st.expander(t("lab.soft_labels_example")):
+        st.plotly_chart(soft_label_bars(result.teacher.test_logits[0], hyper["temperature"], range(10),
+                                        {"T": t("lab.at_T"), "y": t("lab.probability")}, t("lab.soft_title")),
+                        width="stretch", key="lab_soft_example")
+        st.caption(t("lab.soft_caption"))

@@ -1,0 +1,117 @@
+"""Live runs: a kdcore runner works in a background thread owned by the learner's session; a
+fragment redraws its progress bar, time left and live chart twice a second; Stop ends it and keeps
+what finished (the runner's latest Partial result). The page's script is never blocked, so no
+widget interaction, language switch or page change cuts a run short.
+
+    if submitted: live.start("lab", run_lab(config))
+    job = live.finished("lab")          # a job that has ended since the last run, once
+    live.panel("lab", label, draw)       # progress while one is running
+"""
+import threading
+
+import streamlit as st
+
+from kdcore.events import Clock, Done, Epoch, Partial, curve_row
+
+from .ui import t
+
+REFRESH_SECONDS = 0.5
+
+
+class Job:
+    """One runner in a thread: the latest event, curve rows of every Epoch, the latest Partial
+    result, the Done result or the learner-facing error."""
+
+    def __init__(self, events):
+        self.events, self.clock = events, Clock()
+        self.last = self.partial = self.result = self.error = None
+        self.curves: list[dict] = []
+        self.stopping = self.finished = False
+        self.thread = threading.Thread(target=self._work, daemon=True)
+        self.thread.start()
+
+    def _work(self):
+        try:
+            for event in self.events:
+                if self.stopping:
+                    break
+                self.last = event
+                if isinstance(event, Epoch) and "accuracy" in event.metrics:
+                    self.curves.append(curve_row(event))
+                elif isinstance(event, Partial):
+                    self.partial = event.result
+                elif isinstance(event, Done):
+                    self.result = event.result
+        except Exception as err:  # shown to the learner by the page (show_error), never as a traceback
+            self.error = err
+        finally:
+            self.events.close()
+            self.finished = True
+
+    def stop(self):
+        self.stopping = True
+
+    @property
+    def progress(self) -> float:
+        return self.last.progress if self.last is not None else 0.0
+
+    def time_left(self) -> float | None:
+        return self.clock.left(self.progress)
+
+
+def start(key: str, events) -> Job:
+    job = Job(events)
+    st.session_state[f"live_{key}"] = job
+    return job
+
+
+def running(key: str) -> bool:
+    job = st.session_state.get(f"live_{key}")
+    return job is not None and not job.finished
+
+
+def finished(key: str) -> Job | None:
+    """The job under `key` if it has ended (Done, stopped or failed), handed over once."""
+    job = st.session_state.get(f"live_{key}")
+    if job is not None and job.finished:
+        del st.session_state[f"live_{key}"]
+        return job
+    return None
+
+
+def wait(key: str, timeout: float | None = None) -> None:
+    """Block until the job under `key` ends (scripts and tests; pages never call it)."""
+    job = st.session_state.get(f"live_{key}")
+    if job is not None:
+        job.thread.join(timeout)
+
+
+def progress_text(job: Job, label: str) -> str:
+    left = job.time_left()
+    return label + ("" if left is None else " · " + t("live.time_left", s=max(1, round(left))))
+
+
+@st.fragment(run_every=REFRESH_SECONDS)
+def panel(key: str, label, draw=None) -> None:
+    """Progress of the job under `key` while it runs: `label(event) -> str` names the current
+    phase, `draw(job)` may add a live chart. When the job ends the whole page reruns once to show
+    the result."""
+    job = st.session_state.get(f"live_{key}")
+    if job is None:
+        return
+    if job.finished:
+        st.rerun(scope="app")
+    bar, stop = st.columns([6, 1], vertical_alignment="bottom")
+    bar.progress(min(1.0, job.progress), text=progress_text(job, label(job.last) if job.last else t("live.starting")))
+    stop.button(t("live.stop"), key=f"live_{key}_stop", on_click=job.stop, width="stretch",
+                disabled=job.stopping, help=t("live.stop_help"))
+    if draw is not None:
+        draw(job)
+
+
+def report(job: Job, show_error) -> object:
+    """What a page keeps from an ended job: the Done result, else the latest Partial (a stopped
+    run keeps its finished part); shows the job's error, if any."""
+    if job.error is not None:
+        show_error(job.error)
+    return job.result if job.result is not None else job.partial
