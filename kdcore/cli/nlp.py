@@ -3,7 +3,8 @@ import dataclasses
 from pathlib import Path
 
 from ..errors import DataUnavailable
-from ._common import add_device, add_json, emit, progress
+from ..events import Epoch, Phase
+from ._common import add_device, add_json, emit, follow
 
 CLI_METHODS = ("forward-kl", "reverse-kl", "sequence", "all")
 
@@ -20,8 +21,7 @@ def run(args) -> int:
         try:
             upload = Path(args.corpus).read_bytes()
         except OSError as err:
-            raise DataUnavailable(f"Cannot read {args.corpus} ({err.strerror}); give builtin, shakespeare "
-                                  "or the path of a UTF-8 .txt file.") from None
+            raise DataUnavailable("corpus_unreadable", path=args.corpus, reason=err.strerror) from None
     corpus = load("upload" if upload is not None else args.corpus, upload)
     defaults = NLPConfig()
     config = NLPConfig(
@@ -30,16 +30,20 @@ def run(args) -> int:
             defaults.student_training.with_steps(args.student_steps or defaults.student_training.steps), seed=args.seed),
         methods=METHODS if args.method == "all" else (args.method,),
         temperature=args.temperature, alpha=args.alpha, device=args.device)
-    experiment = NLPExperiment(corpus, config)
-    for record in experiment.run():
-        if "val_bpc" in record:
-            step = f"step {record['step']}/{record['steps']}" if "step" in record else "loaded from cache"
-            progress(f"{record['phase']:>10}  {step}  val bpc {record['val_bpc']:.3f}", args.json)
-    summary = experiment.summary()
+    summary = follow(NLPExperiment(corpus, config).run(), args.json, describe).summary()
     lines = [f"{phase:>10}: {m['params']:>8,} params  {m['val_bpc']:.3f} bpc  {m['inference_tokens_per_second']:,.0f} chars/s"
              for phase, m in summary["models"].items()]
     emit(summary, args.json, "\n".join(lines + [f"total {summary['seconds']:.1f} s"]))
     return 0
+
+
+def describe(event) -> str | None:
+    """A progress line per validation measurement, and for a teacher loaded from the cache."""
+    if isinstance(event, Phase) and event.cached:
+        return f"{event.phase:>10}  loaded from cache  val bpc {event.info['bpc']:.3f}"
+    if isinstance(event, Epoch):
+        return f"[{100 * event.progress:3.0f}%] {event.phase:>10}  val bpc {event.metrics['bpc']:.3f}  ({event.elapsed:.1f} s)"
+    return None
 
 
 def register(subparsers) -> None:

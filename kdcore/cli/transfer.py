@@ -5,9 +5,10 @@
     kdlab transfer --target ../shared/data/usps/usps16.npz --k 1 10
 """
 
+from ..events import Phase
 from ..transfer import STRATEGIES, TransferConfig, compare
 from ..transfer.domains import BUILTIN
-from ._common import add_device, add_json, emit, progress
+from ._common import add_device, add_json, emit, follow
 
 DEFAULTS = TransferConfig()
 
@@ -21,18 +22,19 @@ def _text(result) -> str:
     return "\n".join(lines)
 
 
+def describe(event) -> str | None:
+    """A line as each run starts: source pretraining, or a strategy at a label budget k."""
+    if isinstance(event, Phase) and event.phase != "data":
+        loaded = ": loaded from cache" if event.cached else ""
+        return f"[{100 * event.progress:5.1f}%] {event.phase} k={event.x} seed={event.seed}{loaded}"
+    return None
+
+
 def run(args) -> int:
     config = TransferConfig(source=args.source, target=args.target, size=args.size, align=not args.no_align,
                             source_steps=args.source_steps, target_steps=args.target_steps, lr=args.lr,
                             body_lr_scale=args.body_lr_scale, data_dir=args.data_dir, device=args.device)
-    last_shown = None
-    for record in compare(config, args.strategies, args.k, args.seeds):
-        label = (record.get("strategy") or record["phase"], record.get("k"), record.get("seed"))
-        if record.get("final") or label != last_shown:
-            last_shown = label
-            if record["phase"] not in ("data", "done"):
-                progress(f"[{100 * record['overall']:5.1f}%] {label[0]} k={label[1]} seed={label[2]}", args.json)
-    result = record["result"]
+    result = follow(compare(config, args.strategies, args.k, args.seeds), args.json, describe)
     emit(result.to_dict(), args.json, _text(result))
     return 0
 

@@ -14,6 +14,7 @@ import torch
 
 from ..errors import ConfigError, DataUnavailable
 from ..paths import data_dir
+from ..schema import Choice
 from .tokenizer import CharTokenizer
 
 SOURCES = ("builtin", "upload", "shakespeare")
@@ -37,8 +38,7 @@ class Corpus:
 
 def from_text(name: str, text: str, valid_fraction: float = 0.1) -> Corpus:
     if len(text) < MIN_CHARACTERS:
-        raise ConfigError(f"The text has {len(text):,} characters; at least {MIN_CHARACTERS:,} are needed "
-                          "so that training and validation windows fit. Use a longer text.")
+        raise ConfigError("text_too_short", length=len(text), minimum=MIN_CHARACTERS)
     tokenizer = CharTokenizer.from_text(text)
     ids = tokenizer.encode_corpus(text)
     cut = int(len(ids) * (1 - valid_fraction))
@@ -54,30 +54,27 @@ def builtin_text() -> str:
 def decode_upload(data: bytes) -> str:
     """The text of an uploaded file, or a ConfigError that says what is wrong with it."""
     if not data:
-        raise ConfigError("The uploaded file is empty. Choose a .txt file with some text in it.")
+        raise ConfigError("upload_empty")
     if len(data) > MAX_UPLOAD_BYTES:
-        raise ConfigError(f"The file has {len(data):,} bytes; the limit is {MAX_UPLOAD_BYTES:,}. "
-                          "Upload a shorter excerpt.")
+        raise ConfigError("upload_too_big", size=len(data), limit=MAX_UPLOAD_BYTES)
     if b"\x00" in data:
-        raise ConfigError("The file looks binary (it contains NUL bytes). Upload plain UTF-8 text.")
+        raise ConfigError("upload_binary")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
-        raise ConfigError(f"The file is not valid UTF-8 (byte {err.start}). Save it as UTF-8 text and retry.") from None
+        raise ConfigError("upload_not_utf8", byte=err.start) from None
 
 
 def shakespeare_text() -> str:
     path = data_dir() / "tinyshakespeare.txt"
     if not path.exists():
         if os.environ.get("KDLAB_OFFLINE") == "1":
-            raise DataUnavailable(f"Tiny Shakespeare is not in {path} and downloads are off (KDLAB_OFFLINE=1). "
-                                  "Copy input.txt from karpathy/char-rnn there, or use the built-in corpus.")
+            raise DataUnavailable("shakespeare_offline", path=path)
         try:
             with urllib.request.urlopen(SHAKESPEARE_URL, timeout=20) as response:
                 data = response.read()
         except OSError as err:
-            raise DataUnavailable(f"Could not download Tiny Shakespeare ({err}). Check the network, copy the "
-                                  f"file to {path} by hand, or use the built-in corpus.") from None
+            raise DataUnavailable("shakespeare_download", reason=err, path=path) from None
         tmp = path.with_suffix(".part")
         tmp.write_bytes(data)
         tmp.replace(path)
@@ -92,8 +89,8 @@ def load(source: str = "builtin", upload: bytes | None = None, max_characters: i
         text = shakespeare_text()
     elif source == "upload":
         if upload is None:
-            raise ConfigError("Choose a .txt file to upload first.")
+            raise ConfigError("upload_missing")
         text = decode_upload(upload)
     else:
-        raise ConfigError(f"Unknown corpus {source!r}; choose one of {', '.join(SOURCES)}.")
+        Choice(SOURCES).check("corpus", source)
     return from_text(source, text[:max_characters] if max_characters else text)

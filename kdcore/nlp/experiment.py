@@ -1,6 +1,6 @@
-"""The whole NLP distillation demo as one generator: teacher (disk-cached), then a student from
-scratch, then one student per distillation method, all with the same initialisation, batches and
-number of steps so the comparison is fair. Used by the page, the CLI and the benchmark.
+"""The whole NLP distillation demo as one event generator: teacher (disk-cached), then a student
+from scratch, then one student per distillation method, all with the same initialisation, batches
+and number of steps so the comparison is fair. Used by the page, the CLI and the benchmark.
 """
 import dataclasses
 import hashlib
@@ -10,8 +10,11 @@ from dataclasses import dataclass, field
 import torch
 
 from .. import cache
+from ..device import CHOICES as DEVICES
 from ..device import resolve
 from ..errors import ConfigError
+from ..events import Done, Phase, Stages
+from ..schema import Choice, Range, bounded, check_fields
 from .corpus import Corpus
 from .model import CharGPT, GPTConfig
 from .objectives import LabelsOnly, SequenceKD, TokenKD, teacher_table
@@ -28,24 +31,19 @@ class NLPConfig:
     student: GPTConfig = GPTConfig(context=64, layers=2, heads=2, width=48)  # ~65 k parameters, ~13× smaller
     student_training: TrainConfig = TrainConfig(steps=600, batch=32, eval_every=100)  # same for every student
     methods: tuple = ("forward-kl",)  # distillation variants to run after the scratch student
-    temperature: float = 1.0  # T of the token-level KL terms
-    alpha: float = 0.5  # weight of the distillation term (sequence-level: share of teacher-written windows)
-    generated_windows: int = 2048  # teacher-written windows for sequence-level KD (at most as many as real ones)
-    prompt_length: int = 16  # real characters that start each teacher-written window
-    device: str = "auto"  # auto = GPU when present
+    temperature: float = field(default=1.0, metadata=bounded(Range(0, 100, low_open=True)))  # T of the token-level KL terms
+    alpha: float = field(default=0.5, metadata=bounded(Range(0, 1)))  # weight of the distillation term (sequence-level: share of teacher-written windows)
+    generated_windows: int = field(default=2048, metadata=bounded(Range(1, 10**6, integer=True)))  # teacher-written windows for sequence-level KD (at most as many as real ones)
+    prompt_length: int = 16  # real characters that start each teacher-written window (checked against the context)
+    device: str = field(default="auto", metadata=bounded(Choice(DEVICES)))  # auto = GPU when present
 
     def validate(self, corpus: Corpus) -> None:
-        unknown = set(self.methods) - set(METHODS)
-        if unknown:
-            raise ConfigError(f"Unknown method(s) {sorted(unknown)}; choose from {', '.join(METHODS)}.")
-        if not self.temperature > 0:
-            raise ConfigError("The temperature T must be above 0.")
-        if not 0 <= self.alpha <= 1:
-            raise ConfigError("α must lie between 0 and 1.")
+        check_fields(self)
+        for method in self.methods:
+            Choice(METHODS).check("method", method)
         longest = max(self.teacher.context, self.student.context) + 2
         if len(corpus.valid) < longest or len(corpus.train) < longest:
-            raise ConfigError(f"The corpus is too short for a context of {longest - 2} characters: its validation "
-                              f"part has {len(corpus.valid):,}. Use a longer text.")
+            raise ConfigError("context_too_long", context=longest - 2, valid=len(corpus.valid))
 
 
 @dataclass
@@ -68,19 +66,17 @@ def inference_speed(model, tokens: torch.Tensor) -> float:
     return usable / (time.perf_counter() - start)
 
 
-def _train(model, objective, corpus, training: TrainConfig, phase: str, results: dict):
-    curve, record = [], {}
-    for record in fit(model, objective, corpus.valid, training):
-        if "val_bpc" in record:
-            curve.append((record["step"], record["elapsed"], record["val_bpc"]))
-        yield {"phase": phase, **record, "final": False}
-    results[phase] = ModelResult(model, model.num_params(), record["val_bpc"], record["tokens_per_second"],
-                                 inference_speed(model, corpus.valid), record["elapsed"], curve)
+def _train(model, objective, corpus, training: TrainConfig):
+    """Train, then measure inference speed: returns the ModelResult."""
+    fitted = yield from fit(model, objective, corpus.valid, training)
+    return ModelResult(model, model.num_params(), fitted.val_bpc, fitted.tokens_per_second,
+                       inference_speed(model, corpus.valid), fitted.seconds, fitted.curve)
 
 
 class NLPExperiment:
-    """`run()` yields metric records (each with a "phase"); afterwards `results` maps phase →
-    ModelResult ("teacher", "scratch", then each method)."""
+    """`run()` yields events (phase "teacher", "scratch", then each method; Epoch metrics hold the
+    validation {"bpc": ...}) and ends with Done(result=the experiment); `results` maps phase →
+    ModelResult."""
 
     def __init__(self, corpus: Corpus, config: NLPConfig = NLPConfig()):
         config.validate(corpus)
@@ -97,22 +93,22 @@ class NLPExperiment:
                                                 "training": self.config.teacher_training})
 
     def _teacher(self):
+        """Train the teacher, or load it from the disk cache (one Phase(cached=True)); returns its ModelResult."""
         key = self.teacher_key()
         stored = cache.load(key)
         if stored is not None:
             model = CharGPT(self.teacher_config)
             model.load_state_dict(stored.pop("state"))
-            self.results["teacher"] = ModelResult(model.to(self.device), **stored, cached=True)
-            yield {"phase": "teacher", "cached": True, "progress": 1.0, "val_bpc": stored["val_bpc"], "final": False}
-            return
+            yield Phase(progress=1.0, cached=True, info={"bpc": stored["val_bpc"]})
+            return ModelResult(model.to(self.device), **stored, cached=True)
         torch.manual_seed(self.config.teacher_training.seed)
         model = CharGPT(self.teacher_config).to(self.device)
         objective = LabelsOnly(RandomWindows(self.corpus.train, self.teacher_config.context),
                                self.config.teacher_training.batch, self.device)
-        yield from _train(model, objective, self.corpus, self.config.teacher_training, "teacher", self.results)
-        result = self.results["teacher"]
+        result = yield from _train(model, objective, self.corpus, self.config.teacher_training)
         entry = {f.name: getattr(result, f.name) for f in dataclasses.fields(result) if f.name not in ("model", "cached")}
         cache.save(key, {"state": {k: v.cpu() for k, v in model.state_dict().items()}, **entry})
+        return result
 
     def _table(self, teacher):
         """The teacher's outputs on the students' windows: from the disk cache, else computed once."""
@@ -124,10 +120,10 @@ class NLPExperiment:
                 cache.save(key, self.teacher_outputs)
         return self.teacher_outputs
 
-    def _student(self, objective, phase: str):
+    def _student(self, objective):
         torch.manual_seed(self.config.student_training.seed)  # every student starts from the same weights
         model = CharGPT(self.student_config).to(self.device)
-        yield from _train(model, objective, self.corpus, self.config.student_training, phase, self.results)
+        return (yield from _train(model, objective, self.corpus, self.config.student_training))
 
     def _objective(self, method: str, teacher):
         config, batch = self.config, self.config.student_training.batch
@@ -141,19 +137,22 @@ class NLPExperiment:
 
     def run(self):
         start = time.perf_counter()
-        yield from self._teacher()
+        stages = Stages([1] * (2 + len(self.config.methods)))  # teacher, scratch, each method
+        yield stages.phase(0, "teacher")
+        self.results["teacher"] = yield from stages.run(0, self._teacher(), phase="teacher")
         teacher = self.results["teacher"].model
         # Every student trains on the same fixed windows in the same order; only the objective differs.
         self.windows = GridWindows(self.corpus.train, self.student_config.context)
-        yield from self._student(LabelsOnly(self.windows, self.config.student_training.batch, self.device), "scratch")
-        for method in self.config.methods:
-            prepared = time.perf_counter()
+        yield stages.phase(1, "scratch")
+        scratch = LabelsOnly(self.windows, self.config.student_training.batch, self.device)
+        self.results["scratch"] = yield from stages.run(1, self._student(scratch), phase="scratch")
+        for i, method in enumerate(self.config.methods, start=2):
+            yield stages.phase(i, method)  # preparing: the teacher's table or its written windows
             objective = self._objective(method, teacher)
-            yield {"phase": method, "preparing_seconds": time.perf_counter() - prepared, "progress": 0.0, "final": False}
-            yield from self._student(objective, method)
+            self.results[method] = yield from stages.run(i, self._student(objective), phase=method)
         self.teacher_outputs = None  # can be ~100 MB; the results keep only the models
         self.seconds = time.perf_counter() - start
-        yield {"phase": "done", "progress": 1.0, "seconds": self.seconds, "final": True}
+        yield Done(result=self)
 
     def summary(self) -> dict:
         """Plain numbers (JSON-ready) of a finished run."""

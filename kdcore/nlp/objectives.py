@@ -1,5 +1,6 @@
 """What a model is trained on: one callable per method, all with the signature
-`objective(model, generator) -> {"loss": tensor, <named terms>}` so `train.fit` has no branches.
+`objective(model, generator) -> {"loss": tensor, <named terms>}` so `train.fit` has no branches;
+the named terms are the weighted shares of the loss (they sum to it), for display.
 
 Teacher outputs are computed once: `teacher_table` runs the teacher over the students' fixed
 training windows and keeps its next-character log-probabilities, so a KD step costs a table
@@ -40,8 +41,8 @@ class TokenKD:
         teacher = self.table[rows].to(self.device).float()  # (B, L, V) log-probabilities
         logits = model(windows[:, :-1])  # (B, L, V)
         ce = cross_entropy(logits, windows[:, 1:])
-        kl = self.kl(logits, teacher, self.temperature)
-        return {"loss": (1 - self.alpha) * ce + self.alpha * kl, "ce": ce, "kl": kl}
+        terms = {"ce": (1 - self.alpha) * ce, "kl": self.alpha * self.kl(logits, teacher, self.temperature)}
+        return {"loss": terms["ce"] + terms["kl"], **terms}
 
 
 class SequenceKD:
@@ -61,9 +62,9 @@ class SequenceKD:
         split = len(real)
         terms = {"loss": cross_entropy(logits, windows[:, 1:])}
         if split:
-            terms["ce"] = cross_entropy(logits[:split], windows[:split, 1:])
+            terms["ce"] = cross_entropy(logits[:split], windows[:split, 1:]) * split / len(windows)
         if self.teacher_rows:
-            terms["ce_teacher_text"] = cross_entropy(logits[split:], windows[split:, 1:])
+            terms["ce_teacher_text"] = cross_entropy(logits[split:], windows[split:, 1:]) * self.teacher_rows / len(windows)
         return terms
 
 

@@ -5,18 +5,16 @@ Generation is reproducible: every draw comes from a torch.Generator seeded by th
 import torch
 
 from ..errors import ConfigError
+from ..schema import Range
 
-
-def _check_temperature(temperature: float) -> None:
-    if not temperature > 0:
-        raise ConfigError(f"Temperature must be above 0 (got {temperature}); T → 0 approaches greedy decoding.")
+TEMPERATURE = Range(0, 100, 1.0, "sampling temperature: T → 0 approaches greedy decoding", low_open=True)
 
 
 @torch.inference_mode()
 def next_char_probabilities(model, prompt_ids: torch.Tensor, temperature: float = 1.0) -> torch.Tensor:
     """(V,) softmax(z / T) of the model's next-character logits after the prompt (its last
     `context` characters)."""
-    _check_temperature(temperature)
+    TEMPERATURE.check("temperature", temperature)
     model.eval()
     device = next(model.parameters()).device
     context = prompt_ids[-model.config.context:].to(device)[None]  # (1, L)
@@ -28,7 +26,7 @@ def next_char_probabilities(model, prompt_ids: torch.Tensor, temperature: float 
 def generate(model, prompt_ids: torch.Tensor, length: int, temperature: float = 1.0, seed: int = 0) -> torch.Tensor:
     """(length,) new token ids sampled one at a time after the prompt (a sliding window of the last
     `context` characters, so any length works)."""
-    _check_temperature(temperature)
+    TEMPERATURE.check("temperature", temperature)
     model.eval()
     device = next(model.parameters()).device
     generator = torch.Generator().manual_seed(seed)
@@ -49,7 +47,7 @@ def generate_windows(teacher, tokens: torch.Tensor, count: int, prompt_length: i
     character one cheap step instead of a pass over the whole window."""
     context, device = teacher.config.context, next(teacher.parameters()).device
     if not 0 < prompt_length <= context:
-        raise ConfigError(f"The prompt length must be between 1 and the context ({context}).")
+        raise ConfigError("prompt_length", context=context)
     generator = torch.Generator().manual_seed(seed)
     teacher.eval()
     windows = []

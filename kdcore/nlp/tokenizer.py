@@ -38,12 +38,11 @@ class CharTokenizer:
     def encode_prompt(self, prompt: str) -> torch.Tensor:
         """(N,) int64 ids; raises ConfigError naming the characters the model never saw."""
         if not prompt:
-            raise ConfigError("The prompt is empty: type a few characters for the models to continue.")
+            raise ConfigError("prompt_empty")
         missing = sorted({ch for ch in prompt if ch not in self.index or ch == UNKNOWN})
         if missing:
             shown = " ".join(repr(ch) for ch in missing[:10])
-            raise ConfigError(f"The prompt contains characters the models never saw in this corpus: {shown}. "
-                              "Remove or replace them.")
+            raise ConfigError("prompt_unseen", chars=shown)
         return torch.tensor([self.index[ch] for ch in prompt], dtype=torch.long)
 
     def decode(self, ids) -> str:

@@ -1,29 +1,36 @@
-"""The training loop, written once for the teacher and every student: a generator of metric records.
+"""The training loop, written once for the teacher and every student: a generator of events.
 
 Each step draws random windows of the training text (one tensor gather, no per-sample Python),
 asks the objective for its named loss terms, and takes an AdamW step on their weighted sum under a
-warm-up + cosine learning-rate schedule. Validation bits-per-character is measured every
-`eval_every` steps and at the end; `final: True` marks the last record.
+warm-up + cosine learning-rate schedule: a Step event. Validation bits-per-character is measured
+every `eval_every` steps and at the end: an Epoch event with metrics {"bpc": ...} (the windows are
+drawn at random, so there are no data epochs: epoch n is the n-th measurement).
 """
 import dataclasses
 import math
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import torch
 
+from ..events import Epoch, Step
+from ..schema import Range, bounded
 from .losses import bits_per_character, cross_entropy
+
+
+def whole(low, high) -> dict:
+    return bounded(Range(low, high, integer=True))
 
 
 @dataclass(frozen=True)
 class TrainConfig:
-    steps: int = 600  # optimizer steps
-    batch: int = 32  # windows per step
-    learning_rate: float = 3e-3  # peak AdamW learning rate (small models tolerate a high one)
-    warmup: int = 50  # steps of linear warm-up from 0 to the peak
-    final_lr_fraction: float = 0.1  # cosine decay ends at this fraction of the peak
-    weight_decay: float = 0.01  # AdamW decoupled weight decay
-    eval_every: int = 100  # steps between validation measurements
+    steps: int = field(default=600, metadata=whole(1, 10**6))  # optimizer steps
+    batch: int = field(default=32, metadata=whole(1, 4096))  # windows per step
+    learning_rate: float = field(default=3e-3, metadata=bounded(Range(0, 1, low_open=True)))  # peak AdamW learning rate (small models tolerate a high one)
+    warmup: int = field(default=50, metadata=whole(0, 10**6))  # steps of linear warm-up from 0 to the peak
+    final_lr_fraction: float = field(default=0.1, metadata=bounded(Range(0, 1)))  # cosine decay ends at this fraction of the peak
+    weight_decay: float = field(default=0.01, metadata=bounded(Range(0, 1)))  # AdamW decoupled weight decay
+    eval_every: int = field(default=100, metadata=whole(1, 10**6))  # steps between validation measurements
     seed: int = 0  # model initialisation and batch order
 
     def with_steps(self, steps: int) -> "TrainConfig":
@@ -83,10 +90,20 @@ def validation_bpc(model, tokens: torch.Tensor, batch: int = 256) -> float:
     return bits_per_character(total / len(inputs))
 
 
+@dataclass
+class Fitted:
+    """What a training run measured: the last validation bpc, training speed, wall seconds, and the
+    curve [(step, seconds, val_bpc), ...] of every measurement."""
+    val_bpc: float
+    tokens_per_second: float
+    seconds: float
+    curve: list
+
+
 def fit(model, objective, valid_tokens: torch.Tensor, config: TrainConfig):
     """Train `model` with `objective(model, generator) -> {"loss": tensor, <named terms>...}`.
-    Yields {"step", "steps", "loss", <terms>, "val_bpc" (on evaluation steps), "tokens_per_second",
-    "elapsed", "progress", "final"}."""
+    Yields a Step per step (loss_terms: the objective's named terms, without the total "loss") and
+    an Epoch with {"bpc": validation bits per character} at each measurement; returns a Fitted."""
     generator = torch.Generator().manual_seed(config.seed)
     optimizer = torch.optim.AdamW(model.parameters(), lr=config.learning_rate, betas=(0.9, 0.99),
                                   weight_decay=config.weight_decay)
@@ -94,6 +111,7 @@ def fit(model, objective, valid_tokens: torch.Tensor, config: TrainConfig):
     model.train()
     start = time.perf_counter()
     train_seconds = 0.0  # excludes validation, so tokens/s measures training alone
+    fitted = Fitted(math.nan, 0.0, 0.0, [])
     for step in range(1, config.steps + 1):
         tick = time.perf_counter()
         for group in optimizer.param_groups:
@@ -104,10 +122,15 @@ def fit(model, objective, valid_tokens: torch.Tensor, config: TrainConfig):
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         optimizer.step()
         train_seconds += time.perf_counter() - tick
-        record = {"step": step, "steps": config.steps, **{k: v.item() for k, v in terms.items()},
-                  "tokens_per_second": step * tokens_per_step / train_seconds,
-                  "progress": step / config.steps, "final": step == config.steps}
-        if step % config.eval_every == 0 or step == config.steps:
-            record["val_bpc"] = validation_bpc(model, valid_tokens)
-        record["elapsed"] = time.perf_counter() - start
-        yield record
+        fitted.tokens_per_second = step * tokens_per_step / train_seconds
+        measured, progress = step % config.eval_every == 0 or step == config.steps, step / config.steps
+        if measured:
+            fitted.val_bpc = validation_bpc(model, valid_tokens)
+        fitted.seconds = time.perf_counter() - start
+        epoch = (step - 1) // config.eval_every + 1
+        yield Step(progress=progress, step=step, steps=config.steps, epoch=epoch, elapsed=fitted.seconds,
+                   loss_terms={k: v.item() for k, v in terms.items() if k != "loss"})
+        if measured:
+            fitted.curve.append((step, fitted.seconds, fitted.val_bpc))
+            yield Epoch(progress=progress, epoch=epoch, metrics={"bpc": fitted.val_bpc}, elapsed=fitted.seconds)
+    return fitted

@@ -20,6 +20,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from ..augment import random_shift
+from ..events import Epoch, Step
 from ..train import _batches, accuracy
 
 
@@ -68,9 +69,10 @@ def train_two_speed(model: nn.Module, x: torch.Tensor, y: torch.Tensor, *, steps
                     seed: int = 0, evals: int = 10, x_eval=None, y_eval=None, device="cpu"):
     """Supervised steps on (x, y) with the body at lr × body_lr_scale (fine-tuning); with `unlabelled`
     target images (M, C, H, W) also the domain-adversarial term. Adam with a one-cycle schedule, as
-    `kdcore.train.fit`, so source-only and DANN differ only in the domain term. Yields records like
-    `fit` (eval_accuracy `evals` times, for curves only), plus domain_loss, domain_accuracy and lambd
-    (the reversal weight λ) when adversarial."""
+    `kdcore.train.fit`, so source-only and DANN differ only in the domain term. Yields a Step per step
+    (loss terms "hard" and, when adversarial, "domain") and, `evals` times, an Epoch whose metrics hold
+    the accuracy on x_eval (for curves only) and, when adversarial, the domain classifier's accuracy on
+    that step's batch and the reversal weight λ ("lambd"); returns the model."""
     device = torch.device(device)
     torch.manual_seed(seed)
     generator = torch.Generator().manual_seed(seed)
@@ -90,7 +92,7 @@ def train_two_speed(model: nn.Module, x: torch.Tensor, y: torch.Tensor, *, steps
     eval_every, start = max(1, steps // evals), time.perf_counter()
     for step, idx in enumerate(_batches(len(x), batch_size, steps, generator), start=1):
         xb = random_shift(x[idx.to(device)], shift, generator)
-        record = {"step": step, "steps": steps, "progress": step / steps}
+        domain_metrics = {}
         if adversarial:
             xt = random_shift(unlabelled[next(target_batches).to(device)], shift, generator)
             features, logits = model(torch.cat([xb, xt]), features=True)  # (B + B_t, D), (B + B_t, C)
@@ -100,19 +102,19 @@ def train_two_speed(model: nn.Module, x: torch.Tensor, y: torch.Tensor, *, steps
             is_target = torch.cat([torch.zeros(len(xb)), torch.ones(len(xt))]).to(device)
             domain_loss = F.binary_cross_entropy_with_logits(domain_logits, is_target)
             loss = class_loss + domain_loss
-            record.update(domain_loss=domain_loss.item(), lambd=lambd,
-                          domain_accuracy=((domain_logits > 0).float() == is_target).float().mean().item())
+            domain_metrics = {"domain_accuracy": ((domain_logits > 0).float() == is_target).float().mean().item(),
+                              "lambd": lambd}
         else:
             loss = class_loss = F.cross_entropy(model(xb), y[idx.to(device)])
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
         optimizer.step()
         schedule.step()
-        record.update(loss=loss.item(), class_loss=class_loss.item(), elapsed=time.perf_counter() - start)
+        terms = {"hard": class_loss.item()} | ({"domain": domain_loss.item()} if adversarial else {})
+        epoch, elapsed = (step - 1) // eval_every + 1, time.perf_counter() - start
+        yield Step(progress=step / steps, step=step, steps=steps, epoch=epoch, loss_terms=terms, elapsed=elapsed)
         if x_eval is not None and (step % eval_every == 0 or step == steps):
-            record["eval_accuracy"] = accuracy(model, x_eval, y_eval)
+            metrics = {"accuracy": accuracy(model, x_eval, y_eval), **domain_metrics}
+            yield Epoch(progress=step / steps, epoch=epoch, metrics=metrics, elapsed=elapsed)
             model.train()
-        if step == steps:
-            record["final"] = True
-        yield record
-    model.eval()
+    return model.eval()

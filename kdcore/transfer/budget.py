@@ -18,9 +18,9 @@ def parse_k(value) -> int | str:
     try:
         k = int(value)
     except (TypeError, ValueError):
-        raise ConfigError(f"k must be a whole number of labelled examples per class or 'all', got {value!r}.") from None
+        k = -1
     if k < 0:
-        raise ConfigError(f"k must be 0 or more labelled examples per class, got {k}.")
+        raise ConfigError("bad_k", value=value)
     return k
 
 
@@ -32,8 +32,7 @@ def sample(y: torch.Tensor, k: int | str, seed: int) -> torch.Tensor:
     classes, counts = np.unique(labels, return_counts=True)
     if k > counts.min():
         scarce = classes[counts.argmin()]
-        raise ConfigError(f"k = {k} labelled examples per class is more than the target has: class {scarce} has only "
-                          f"{counts.min()} training images. Choose k ≤ {counts.min()} or 'all'.")
+        raise ConfigError("k_too_large", k=k, scarce=scarce, count=counts.min())
     rng = np.random.default_rng(seed)
     picked = [rng.permutation(np.flatnonzero(labels == c))[:k] for c in classes]
     return torch.from_numpy(np.sort(np.concatenate(picked))).long()

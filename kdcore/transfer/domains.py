@@ -25,6 +25,7 @@ from .. import data
 from ..datafiles import offline
 from ..errors import ConfigError, DataUnavailable
 from ..paths import data_dir as default_data_dir
+from ..schema import Range
 
 DERIVED = {"mnist-m": "mnist5k", "inverted": "mnist5k", "rotated": "mnist5k"}
 TORCHVISION = ("mnist", "usps", "svhn")
@@ -33,6 +34,7 @@ NPZ_KEYS = ("train_images", "train_labels", "test_images", "test_labels")
 INK_THRESHOLD = 0.2  # a pixel brighter than this (in [0, 1]) counts as ink for the border crop
 ROTATION_DEGREES = 30.0
 BLEND_SEED = 0  # which photo patch each MNIST-M digit gets never depends on the training seed
+SIZE = Range(8, 64, 16, "common frame in pixels", integer=True)
 
 
 class Raw:
@@ -58,11 +60,11 @@ def _from_dataset(d: data.Dataset) -> Raw:
 def _images(array: np.ndarray, what: str, source: str) -> torch.Tensor:
     """uint8 (N, H, W) or (N, H, W, C) → float (N, C, H, W) in [0, 1], with learner-readable checks."""
     if array.ndim not in (3, 4) or (array.ndim == 4 and array.shape[-1] not in (1, 3)):
-        raise ConfigError(f"{source}: {what} must be N×H×W (grey) or N×H×W×C with C = 1 or 3, got shape {array.shape}.")
+        raise ConfigError("npz_shape", file=source, what=what, shape=array.shape)
     if not np.issubdtype(array.dtype, np.number):
-        raise ConfigError(f"{source}: {what} must be numbers (uint8 0–255), got {array.dtype}.")
+        raise ConfigError("npz_dtype", file=source, what=what, dtype=array.dtype)
     if min(array.shape[1:3]) < 4:
-        raise ConfigError(f"{source}: images must be at least 4×4 pixels, got {array.shape[1:3]}.")
+        raise ConfigError("npz_small", file=source, shape=array.shape[1:3])
     x = torch.from_numpy(np.ascontiguousarray(array, dtype=np.float32))
     x = x / 255.0 if array.dtype == np.uint8 or x.max() > 1 else x
     return x.unsqueeze(1) if x.ndim == 3 else x.permute(0, 3, 1, 2).contiguous()
@@ -70,9 +72,9 @@ def _images(array: np.ndarray, what: str, source: str) -> torch.Tensor:
 
 def _labels(array: np.ndarray, count: int, what: str, source: str) -> torch.Tensor:
     if array.ndim != 1 or len(array) != count:
-        raise ConfigError(f"{source}: {what} must be one integer per image ({count}), got shape {array.shape}.")
+        raise ConfigError("npz_label_count", file=source, what=what, count=count, shape=array.shape)
     if not np.issubdtype(array.dtype, np.integer) or array.min() < 0:
-        raise ConfigError(f"{source}: {what} must be non-negative integers (0, 1, 2, …), got {array.dtype}.")
+        raise ConfigError("npz_label_type", file=source, what=what, dtype=array.dtype)
     return torch.from_numpy(array.astype(np.int64))
 
 
@@ -83,19 +85,18 @@ def load_npz(source) -> Raw:
         with np.load(io.BytesIO(source) if isinstance(source, bytes) else source, allow_pickle=False) as f:
             missing = [k for k in NPZ_KEYS if k not in f.files]
             if missing:
-                raise ConfigError(f"{label} lacks {', '.join(missing)}; a domain file needs the arrays {', '.join(NPZ_KEYS)}.")
+                raise ConfigError("npz_missing", file=label, missing=", ".join(missing), keys=", ".join(NPZ_KEYS))
             arrays = {k: f[k] for k in NPZ_KEYS}
     except FileNotFoundError as err:
-        raise DataUnavailable(f"Domain file {source} not found. Check the path, or use a built-in domain "
-                              f"such as 'digits'.") from err
+        raise DataUnavailable("npz_not_found", path=source) from err
     except (OSError, ValueError) as err:
-        raise ConfigError(f"{label} is not a readable .npz file ({err}).") from err
+        raise ConfigError("npz_unreadable", file=label, reason=err) from err
     x_train = _images(arrays["train_images"], "train_images", label)
     x_test = _images(arrays["test_images"], "test_images", label)
     y_train = _labels(arrays["train_labels"], len(x_train), "train_labels", label)
     y_test = _labels(arrays["test_labels"], len(x_test), "test_labels", label)
     if len(x_train) < 10 or len(x_test) < 1:
-        raise ConfigError(f"{label}: need at least 10 training and 1 test image, got {len(x_train)} and {len(x_test)}.")
+        raise ConfigError("npz_too_few", file=label, train=len(x_train), test=len(x_test))
     return Raw(Path(label).stem, x_train, y_train, x_test, y_test, f"{label} test set ({len(y_test):,})")
 
 
@@ -113,9 +114,7 @@ def _torchvision(name: str, root: Path) -> Raw:
     try:
         (xtr, ytr), (xte, yte) = split(True), split(False)
     except Exception as err:
-        raise DataUnavailable(f"{name.upper()} is not available offline (torchvision looked in {root}): connect to "
-                              "the internet and retry, load it as an .npz domain file, or use the embedded pair "
-                              "mnist5k → digits.") from err
+        raise DataUnavailable("domain_offline", name=name.upper(), root=root) from err
     return Raw(name, _images(xtr, "images", name), torch.from_numpy(ytr.astype(np.int64)),
                _images(xte, "images", name), torch.from_numpy(yte.astype(np.int64)), f"official {name.upper()} test set ({len(yte):,})")
 
@@ -181,7 +180,7 @@ def raw(name, *, data_dir=None) -> Raw:
     if is_file(name):
         return load_npz(name)
     if name not in BUILTIN:
-        raise ConfigError(f"Unknown domain {name!r}; choose one of {', '.join(BUILTIN)}, or a .npz file.")
+        raise ConfigError("unknown_domain", name=name, choices=", ".join(BUILTIN))
     root = Path(data_dir) if data_dir else default_data_dir()
     if name in TORCHVISION:
         return _torchvision(name, root)
@@ -204,8 +203,7 @@ def _grey(x: torch.Tensor) -> bool:
 
 def prepare(name, *, size: int = 16, align: bool = True, channels: int = 1, data_dir=None) -> data.Dataset:
     """A domain at the common frame (channels × size × size), normalised with its own statistics."""
-    if not 8 <= size <= 64:
-        raise ConfigError(f"Image size must be between 8 and 64 pixels, got {size}.")
+    SIZE.check("size", size)
     base = raw(name, data_dir=data_dir)
     if align and _grey(base.x_train):  # the ink crop needs ink on a dark background
         base = base.map(lambda x, _: crop_to_ink(x))
@@ -231,11 +229,9 @@ def channels_of(name, data_dir=None) -> int:
 def load_pair(source, target, *, size: int = 16, align: bool = True, data_dir=None):
     """(source, target) Datasets at one frame; grey domains become 3-channel when the other is colour."""
     if not is_file(source) and not is_file(target) and source == target:
-        raise ConfigError(f"Source and target are both {source!r}: transfer needs two different domains "
-                          "(try mnist5k → digits).")
+        raise ConfigError("same_domain", name=source)
     channels = max(channels_of(source, data_dir), channels_of(target, data_dir))
     pair = [prepare(d, size=size, align=align, channels=channels, data_dir=data_dir) for d in (source, target)]
     if pair[0].num_classes != pair[1].num_classes:
-        raise ConfigError(f"The domains have different label sets ({pair[0].num_classes} vs {pair[1].num_classes} "
-                          "classes): a transferred classifier needs the same classes on both sides.")
+        raise ConfigError("label_sets", source=pair[0].num_classes, target=pair[1].num_classes)
     return pair

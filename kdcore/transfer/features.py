@@ -6,7 +6,7 @@ them together class by class. PCA is linear and fast; t-SNE (scikit-learn) keeps
 import numpy as np
 import torch
 
-from ..errors import ConfigError
+from ..schema import Choice
 
 METHODS = ("pca", "tsne")
 
@@ -20,8 +20,7 @@ def embed(model: torch.nn.Module, x: torch.Tensor) -> np.ndarray:
 
 def project(features: np.ndarray, method: str = "pca", seed: int = 0) -> np.ndarray:
     """(N, D) → (N, 2)."""
-    if method not in METHODS:
-        raise ConfigError(f"Unknown projection {method!r}; choose pca or tsne.")
+    Choice(METHODS).check("projection", method)
     if method == "pca":
         from sklearn.decomposition import PCA
 

@@ -1,15 +1,17 @@
-"""A comparison: strategies × label budgets k × seeds on one domain pair, as one metric generator.
+"""A comparison: strategies × label budgets k × seeds on one domain pair, as one event generator.
 
-Records carry "phase" (source / a strategy), "strategy", "k", "seed" and "overall" progress (0–1);
-the last one has "result": a TransferResult. The source model is pretrained once per seed (and cached
-on disk), then shared by source-only, feature and model transfer.
+Events carry the phase ("data", "source", or a strategy's name), the seed, and x = the label budget
+k of a strategy's run; progress is composed by `kdcore.events.Stages`, one equal stage per source
+pretraining and per run. The last event is Done(result=TransferResult). The source model is
+pretrained once per seed (and cached on disk), then shared by source-only, feature and model transfer.
 """
 import statistics
+import time
 from dataclasses import dataclass, field
-
 
 from .. import device as devices
 from ..errors import ConfigError
+from ..events import Done, Epoch, Stages, Step
 from . import budget, domains, strategies
 from .strategies import LABEL_FREE, TransferConfig
 
@@ -43,8 +45,24 @@ def plan(names, ks) -> list[tuple[str, object]]:
     ks = [budget.parse_k(k) for k in ks]
     labelled_ks = [k for k in ks if k != 0]
     if any(n not in LABEL_FREE for n in names) and not labelled_ks:
-        raise ConfigError("Target-only, feature and model transfer need a label budget k ≥ 1; add one (e.g. k = 5).")
+        raise ConfigError("needs_budget")
     return [(n, 0) for n in names if n in LABEL_FREE] + [(n, k) for n in names if n not in LABEL_FREE for k in labelled_ks]
+
+
+def domain_curve(events, rows: list):
+    """Re-yield DANN's events, appending {step, domain_accuracy, eval_accuracy, lambd} to `rows` at
+    each evaluation; return the run's (model, accuracy)."""
+    step = 0
+    while True:
+        try:
+            event = next(events)
+        except StopIteration as stop:
+            return stop.value
+        step = event.step if isinstance(event, Step) else step
+        if isinstance(event, Epoch):
+            rows.append({"step": step, "domain_accuracy": event.metrics["domain_accuracy"],
+                         "eval_accuracy": event.metrics["accuracy"], "lambd": event.metrics["lambd"]})
+        yield event
 
 
 def compare(config: TransferConfig, names, ks, seeds, pair=None):
@@ -53,40 +71,37 @@ def compare(config: TransferConfig, names, ks, seeds, pair=None):
     runs = plan(names, ks)
     seeds = list(seeds)
     if not seeds:
-        raise ConfigError("Give at least one seed.")
+        raise ConfigError("no_seeds")
     device = devices.resolve(config.device)
-    yield {"phase": "data", "overall": 0.0}
+    needs_source = any(n != "adversarial" for n, _ in runs)
+    per_seed = [("source", None)] * needs_source + runs
+    stages = Stages([1] * (len(seeds) * len(per_seed)))
+    yield stages.phase(0, "data")
     source, target = pair or domains.load_pair(config.source, config.target, size=config.size, align=config.align,
                                                data_dir=config.data_dir)
     for name, k in runs:  # fail fast on a too-large k, before any training
         if name not in LABEL_FREE:
             budget.sample(target.y_train, k, 0)
-    needs_source = any(n != "adversarial" for n, _ in runs)
-    total = len(seeds) * (len(runs) + needs_source)
-    done, scores, seconds, models, curve, source_accuracy = 0, {}, {}, {}, [], float("nan")
-    for seed in seeds:
-        source_model = None
-        if needs_source:
-            for record in strategies.pretrain_source(config, source, seed, device):
-                yield {**record, "seed": seed, "overall": (done + record.get("progress", 0)) / total, "final": False}
-            source_model, done = record["model"], done + 1
-            if seed == seeds[0]:
-                source_accuracy = record["source_accuracy"]
-        for name, k in runs:
-            for record in strategies.get(name)(config, source, target, k=k, seed=seed, source_model=source_model,
-                                               device=device):
-                if name == "adversarial" and seed == seeds[0] and "eval_accuracy" in record:
-                    curve.append({key: record[key] for key in ("step", "domain_accuracy", "eval_accuracy", "lambd")})
-                yield {**record, "strategy": name, "k": k, "seed": seed, "final": False,
-                       "overall": (done + record.get("progress", 0)) / total}
-            scores.setdefault((name, k), []).append(record["accuracy"])
-            seconds.setdefault((name, k), []).append(record["seconds"])
-            if seed == seeds[0]:
-                models[name] = record["model"]  # runs go in increasing k: this keeps the largest
-            done += 1
+    scores, seconds, models, curve, source_accuracy = {}, {}, {}, [], float("nan")
+    for i, (seed, (name, k)) in enumerate((seed, run) for seed in seeds for run in per_seed):
+        first = seed == seeds[0]
+        yield stages.phase(i, name, seed=seed, x=k)
+        if name == "source":
+            events = strategies.pretrain_source(config, source, seed, device)
+            source_model, accuracy = yield from stages.run(i, events, phase=name, seed=seed)
+            source_accuracy = accuracy if first else source_accuracy
+            continue
+        start = time.perf_counter()
+        events = strategies.get(name)(config, source, target, k=k, seed=seed, source_model=source_model, device=device)
+        if name == "adversarial" and first:
+            events = domain_curve(events, curve)
+        model, accuracy = yield from stages.run(i, events, phase=name, seed=seed, x=k)
+        scores.setdefault((name, k), []).append(accuracy)
+        seconds.setdefault((name, k), []).append(time.perf_counter() - start)
+        if first:
+            models[name] = model  # runs go in increasing k: this keeps the largest
     rows = [{"strategy": n, "k": k, "mean": statistics.fmean(scores[n, k]),
              "sd": statistics.stdev(scores[n, k]) if len(seeds) > 1 else 0.0, "per_seed": scores[n, k],
              "seconds": statistics.fmean(seconds[n, k])} for n, k in runs]
-    result = TransferResult(config, rows, source_accuracy, source.test_description, target.test_description, curve,
-                            models, source, target)
-    yield {"phase": "done", "overall": 1.0, "final": True, "result": result}
+    yield Done(result=TransferResult(config, rows, source_accuracy, source.test_description, target.test_description,
+                                     curve, models, source, target))
