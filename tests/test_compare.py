@@ -12,7 +12,7 @@ from kdcore.cli import main
 from kdcore.compare import CompareConfig, run_compare
 from kdcore.data import load
 from kdcore.errors import ConfigError
-from kdcore.lab import labelled_mask
+from kdcore.core import labelled_mask
 from kdcore.teacher import TeacherConfig, train_teacher
 from kdcore.train import accuracy, fit, run
 
