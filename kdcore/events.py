@@ -70,15 +70,14 @@ class Stages:
     """
 
     def __init__(self, weights: Sequence[float]):
-        total = sum(weights) or 1.0
-        self.starts, self.widths, start = [], [], 0.0
+        self.weights, self.starts, start = list(weights), [], 0.0
         for weight in weights:
-            self.starts.append(start / total)
-            self.widths.append(weight / total)
+            self.starts.append(start)  # in weight units, so the end of stage i is exactly the start of i + 1
             start += weight
+        self.total = start or 1.0
 
     def at(self, index: int, local: float = 0.0) -> float:
-        return min(1.0, self.starts[index] + self.widths[index] * local)
+        return min(1.0, (self.starts[index] + self.weights[index] * local) / self.total)
 
     def run(self, index: int, events: Iterator[Event], **tags):
         """Re-yield a sub-run's events as stage `index` (progress rescaled, `tags` such as phase and

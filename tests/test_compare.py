@@ -13,32 +13,34 @@ from kdcore.compare import CompareConfig, run_compare
 from kdcore.data import load
 from kdcore.errors import ConfigError
 from kdcore.core import labelled_mask
-from kdcore.teacher import TeacherConfig, train_teacher
-from kdcore.train import accuracy, fit, run
+from kdcore.config import RunConfig
+from kdcore.events import Done, collect
+from kdcore.teacher import is_cached, train_teacher
+from kdcore.train import accuracy, fit
 
 torch.set_num_threads(1)
-TINY = dict(dataset="digits", teacher=TeacherConfig(epochs=1), student="mlp", student_width=16, epochs=2,
-            labelled_fraction=0.2, device="cpu")
+TINY = RunConfig().replace(**{"data.dataset": "digits", "teacher.epochs": 1, "student.width": 16,
+                              "student.epochs": 2, "student.labelled_fraction": 0.2, "device": "cpu"})
 
 
 @pytest.fixture(scope="module")
 def comparison():
-    config = CompareConfig(methods=("kd", "sp", "kd"), seeds=(0, 1), **TINY)
+    config = CompareConfig(TINY.replace(seeds=(0, 1)), methods=("kd", "sp", "kd"))
     records = list(run_compare(config))
     return config, records
 
 
 def test_rows_statistics_and_progress(comparison):
     config, records = comparison
-    result = records[-1]["result"].to_dict()
+    result = records[-1].result.to_dict()
     assert [row["method"] for row in result["results"]] == ["hard", "kd", "sp"]  # baseline first, no repeats
     for row in result["results"]:
         assert len(row["per_seed"]) == 2
         assert row["mean"] == pytest.approx(statistics.fmean(row["per_seed"]))
         assert row["sd"] == pytest.approx(statistics.stdev(row["per_seed"]))
         assert row["seconds"] > 0 and row["cpu_seconds"] > 0
-    overall = [r["overall"] for r in records]
-    assert overall == sorted(overall) and overall[-1] == 1.0 and records[-1]["final"]
+    progress = [e.progress for e in records]
+    assert progress == sorted(progress) and progress[-1] == 1.0 and isinstance(records[-1], Done)
     assert result["baseline"] == result["results"][0]
 
 
@@ -50,16 +52,16 @@ def test_baseline_is_the_labs_hard_label_student(comparison):
     mask = labelled_mask(data.y_train, 0.2, 1)
     torch.manual_seed(1)
     student = models.build("mlp", data.in_shape, 10, 16)
-    run(fit(student, data.x_train[mask], data.y_train[mask], epochs=2, seed=1,
+    collect(fit(student, data.x_train[mask], data.y_train[mask], epochs=2, seed=1,
             steps_per_epoch=math.ceil(len(data.x_train) / 128)))
-    hard = records[-1]["result"].rows[0]
+    hard = records[-1].result.rows[0]
     assert hard["per_seed"][1] == pytest.approx(accuracy(student, data.x_test, data.y_test))
 
 
 def test_teacher_comes_from_the_cache(comparison):
     config, _ = comparison
-    first = next(iter(train_teacher(config.teacher, load("digits"))))
-    assert first["cached"] and first["final"]
+    assert is_cached(config.run.teacher, load("digits"))
+    assert collect(train_teacher(config.run.teacher, load("digits")))[0] == []  # loaded: no training events
 
 
 def test_cli_compare_json(capsys):
@@ -73,21 +75,25 @@ def test_cli_compare_json(capsys):
     assert "dist (seed 0)" in out.err
 
 
-def test_cli_methods_lists_one_name_per_line(capsys):
+def listed(out: str) -> list[str]:
+    return [line.split()[0] for line in out.splitlines() if line and not line.startswith(" ")]
+
+
+def test_cli_methods_lists_every_registered_name(capsys):
     assert main(["methods"]) == 0
-    names = capsys.readouterr().out.split()
+    names = listed(capsys.readouterr().out)
     assert names[:2] == ["hard", "kd"] and len(names) >= 11 and "crd" in names
     assert main(["methods", "--schemes"]) == 0
-    assert capsys.readouterr().out.split()[-4:] == ["born-again", "ensemble", "assistant", "mutual"]
+    assert listed(capsys.readouterr().out)[-4:] == ["born-again", "ensemble", "assistant", "mutual"]
 
 
 @pytest.mark.parametrize("argv, fragment", [
-    (["--methods", "kd", "magic"], "Unknown method(s) magic; valid: hard, kd, fitnet"),
+    (["--methods", "kd", "magic"], "Unknown method 'magic'; choose one of hard, kd, fitnet"),
     (["--methods", "at"], "compatible models: teacher-cnn, cnn"),
-    (["--methods", "at", "--set", "at.beta=-3", "--student", "cnn"], "β must be in [0.0, 1000000.0]"),
+    (["--methods", "at", "--set", "at.beta=-3", "--student", "cnn"], "beta must be in [0, 1e+06], got -3"),
     (["--set", "kd.gamma=1"], "has no hyper-parameter 'gamma'; it has: temperature, alpha"),
     (["--set", "kd.alpha=high"], "--set expects METHOD.PARAMETER=NUMBER"),
-    (["--epochs", "0"], "Epochs must be at least 1"),
+    (["--epochs", "0"], "epochs must be in [1, 1000]"),
 ])
 def test_cli_bad_input_is_one_clear_line(capsys, argv, fragment):
     code = main(["compare", "--dataset", "digits", "--teacher-epochs", "1", "--device", "cpu", *argv])
@@ -97,4 +103,4 @@ def test_cli_bad_input_is_one_clear_line(capsys, argv, fragment):
 
 def test_config_refuses_unknown_student():
     with pytest.raises(ConfigError, match="choose one of teacher-cnn, mlp, cnn"):
-        CompareConfig(student="resnet").validate()
+        CompareConfig(RunConfig().replace(**{"student.family": "resnet"})).validate()

@@ -8,7 +8,7 @@ import torch
 
 from conftest import USPS
 from kdcore.cli import main
-from kdcore.train import run
+from kdcore.events import Done, Epoch, Phase, collect
 from kdcore.transfer import TransferConfig, compare, load_pair, strategies
 from kdcore.transfer.adversarial import split_parameters
 from kdcore.transfer.readout import readout
@@ -38,18 +38,18 @@ def pairs():
 def test_every_strategy_runs_on_every_pair(pairs, source, target):
     src, tgt = pairs(source, target)
     assert src.in_shape == tgt.in_shape and src.num_classes == tgt.num_classes == 10
-    source_model = run(strategies.pretrain_source(TINY, src, seed=0))["model"]
+    source_model = collect(strategies.pretrain_source(TINY, src, seed=0))[1][0]
     for name in strategies.STRATEGIES:
-        last = run(strategies.get(name)(TINY, src, tgt, k=1, seed=0, source_model=source_model))
-        assert last["final"] and 0.0 <= last["accuracy"] <= 1.0
-        assert last["model"](tgt.x_test[:4]).shape == (4, 10)
+        model, accuracy = collect(strategies.get(name)(TINY, src, tgt, k=1, seed=0, source_model=source_model))[1]
+        assert 0.0 <= accuracy <= 1.0 and not model.training
+        assert model(tgt.x_test[:4]).shape == (4, 10)
 
 
 def test_feature_transfer_keeps_the_body_frozen_and_trains_a_new_head(pairs):
     src, tgt = pairs("mnist5k", "digits")
-    source_model = run(strategies.pretrain_source(TINY, src, seed=0))["model"]
+    source_model = collect(strategies.pretrain_source(TINY, src, seed=0))[1][0]
     before = {k: v.clone() for k, v in source_model.state_dict().items()}
-    model = run(strategies.feature_transfer(TINY, src, tgt, k=2, seed=0, source_model=source_model))["model"]
+    model = collect(strategies.feature_transfer(TINY, src, tgt, k=2, seed=0, source_model=source_model))[1][0]
     for key, value in model.state_dict().items():
         if key.startswith("head."):
             assert not torch.equal(value, before[key])  # new head, trained
@@ -60,36 +60,38 @@ def test_feature_transfer_keeps_the_body_frozen_and_trains_a_new_head(pairs):
 
 def test_model_transfer_body_learning_rate_scale(pairs):
     src, tgt = pairs("mnist5k", "digits")
-    source_model = run(strategies.pretrain_source(TINY, src, seed=0))["model"]
+    source_model = collect(strategies.pretrain_source(TINY, src, seed=0))[1][0]
     frozen_body = dataclasses.replace(TINY, body_lr_scale=0.0)
-    model = run(strategies.model_transfer(frozen_body, src, tgt, k=1, seed=0, source_model=source_model))["model"]
+    model = collect(strategies.model_transfer(frozen_body, src, tgt, k=1, seed=0, source_model=source_model))[1][0]
     body, head = split_parameters(model)
     source_body, source_head = split_parameters(source_model)
     assert all(torch.equal(a, b) for a, b in zip(body, source_body))  # LR 0: the body stays exactly put
     assert any(not torch.equal(a, b) for a, b in zip(head, source_head))
-    moved = run(strategies.model_transfer(TINY, src, tgt, k=1, seed=0, source_model=source_model))["model"]
+    moved = collect(strategies.model_transfer(TINY, src, tgt, k=1, seed=0, source_model=source_model))[1][0]
     assert any(not torch.equal(a, b) for a, b in zip(split_parameters(moved)[0], source_body))
 
 
 def test_adversarial_records_domain_accuracy_and_lambda(pairs):
     src, tgt = pairs("mnist5k", "inverted")
-    records = list(strategies.adversarial(dataclasses.replace(TINY, source_steps=10), src, tgt, seed=0))
-    steps = [r for r in records if "domain_accuracy" in r]
-    assert len(steps) == 10 and all(0 <= r["domain_accuracy"] <= 1 for r in steps)
-    assert [r["lambd"] for r in steps] == sorted(r["lambd"] for r in steps) and steps[-1]["lambd"] > 0.99
+    events, _ = collect(strategies.adversarial(dataclasses.replace(TINY, source_steps=10, evals=5), src, tgt, seed=0))
+    evals = [e.metrics for e in events if isinstance(e, Epoch)]
+    assert len(evals) == 5 and all(0 <= m["domain_accuracy"] <= 1 for m in evals)
+    assert [m["lambd"] for m in evals] == sorted(m["lambd"] for m in evals) and evals[-1]["lambd"] > 0.99
 
 
 def test_compare_caches_the_source_model_and_reports_every_run(pairs):
     pair = pairs("mnist5k", "digits")
     names = ["source-only", "target-only", "model", "adversarial"]
-    records = list(compare(TINY, names, [1, 2], [0, 1], pair=pair))
-    result = records[-1]["result"]
+    events = list(compare(TINY, names, [1, 2], [0, 1], pair=pair))
+    result = events[-1].result
+    assert isinstance(events[-1], Done)
     assert [(r["strategy"], r["k"]) for r in result.rows] == [
         ("source-only", 0), ("adversarial", 0), ("target-only", 1), ("target-only", 2), ("model", 1), ("model", 2)]
     assert all(len(r["per_seed"]) == 2 and r["sd"] >= 0 for r in result.rows)
-    assert len(result.adversarial_curve) >= 1 and 0 < records[-1]["overall"] == 1.0
-    again = [r for r in compare(TINY, ["source-only"], [0], [0], pair=pair) if r["phase"] == "source"]
-    assert again[0]["cached"] is True  # keyed by config + source domain: no retraining
+    progress = [e.progress for e in events]
+    assert len(result.adversarial_curve) >= 1 and progress == sorted(progress) and progress[-1] == 1.0
+    again = [e for e in compare(TINY, ["source-only"], [0], [0], pair=pair) if e.phase == "source"]
+    assert any(isinstance(e, Phase) and e.cached for e in again) and not any(isinstance(e, Epoch) for e in again)  # keyed by config + source domain: no retraining
     keys = [key for key, _ in readout(result)]
     assert keys[0] == "read_gap" and "read_align_on" in keys
     assert any(k in keys for k in ("read_dann_helps", "read_dann_no_help"))
