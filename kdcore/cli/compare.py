@@ -5,7 +5,7 @@
 from .. import registry
 from ..compare import CompareConfig, run_compare
 from ..errors import ConfigError
-from ._common import add_run_options, emit, follow, progress, run_config
+from ._common import add_run_options, emit, follow, run_config
 
 DEFAULTS = CompareConfig()
 
@@ -24,9 +24,10 @@ def parse_overrides(items: list[str]) -> tuple:
 
 
 def set_help() -> str:
-    """Every METHOD.PARAM the registry declares, with its range: the --set flag's help."""
-    names = [f"{name}.{key} {rule.interval}" for name, cls in registry.ENTRIES.items() for key, rule in cls.hyper.items()]
-    return "override a hyper-parameter, e.g. --set at.beta=500 (repeatable); known: " + ", ".join(names)
+    """Every METHOD.PARAM the registry declares, with its default and range: the --set flag's help."""
+    names = [f"{name}.{key}={rule.default:g} {rule.interval}" for name, cls in registry.ENTRIES.items()
+             for key, rule in cls.hyper.items()]
+    return "override a hyper-parameter, e.g. --set at.beta=500 (repeatable); defaults: " + ", ".join(names)
 
 
 def table(result: dict) -> str:
