@@ -1,11 +1,16 @@
 """Methods: a card per distillation method and training scheme (idea, formula, hyper-parameters,
 paper), and a side-by-side comparison run with progress."""
+import json
+from pathlib import Path
+
 import pandas as pd
 import streamlit as st
 
-from kdapp.ui import device_name, drive, show_error, t
+import kdapp
+from kdapp import shared
+from kdapp.ui import device_name, drive, lang, show_error, t
 from kdcore import data as datasets
-from kdcore import methods, schemes
+from kdcore import methods, registry, schemes
 from kdcore.compare import DEFAULT_METHODS, CompareConfig, run_compare
 from kdcore.errors import KDLabError
 from kdcore.plots.methods import accuracy_bars, time_bars
@@ -20,19 +25,28 @@ def name_of(entry: str) -> str:
     return t(f"methods.m_{entry}_name")
 
 
+HYPER_ZH = json.loads((Path(kdapp.__file__).parent / "hyper_zh.json").read_text(encoding="utf-8"))
+
+
+def hyper_doc(doc: str) -> str:
+    """A hyper-parameter's one-line doc: the class's English, or its Chinese translation."""
+    return HYPER_ZH.get(doc, doc) if lang() == "zh" else doc
+
+
 def card(entry: str, hyper: dict, consumes=None) -> None:
+    cls = registry.get(entry)
     with st.container(border=True):
         st.markdown(f"**{name_of(entry)}** · `{entry}`")
         st.markdown(t(f"methods.m_{entry}_intuition"))
-        st.latex(t(f"methods.m_{entry}_formula"))
+        st.latex(cls.formula_tex)
         if consumes:
             st.caption(t("methods.consumes", what=", ".join(t(f"methods.uses_{c}") for c in sorted(consumes))))
         if hyper:
             st.markdown(f"*{t('methods.hyper')}*\n\n" + "\n".join(
-                f"- `{key} = {value:g}` — {t(f'methods.hp_{entry}_{key}')}" for key, value in hyper.items()))
+                f"- `{key} = {rule.default:g}` {rule.interval} — {hyper_doc(rule.doc)}" for key, rule in hyper.items()))
         else:
             st.caption(t("methods.no_hyper"))
-        st.caption(f"{t('methods.paper')}: {t(f'methods.m_{entry}_paper')}")
+        st.caption(f"{t('methods.paper')}: {cls.paper}")
 
 
 def cards(entries: list[str], hyper_of, consumes_of) -> None:
@@ -43,10 +57,9 @@ def cards(entries: list[str], hyper_of, consumes_of) -> None:
 
 
 def lab_teacher() -> tuple[str, TeacherConfig, int | None]:
-    """The dataset, teacher and subset the Distillation Lab uses, so its cached teacher is reused."""
-    teacher = TeacherConfig(epochs=st.session_state.get("lab_teacher_epochs", TeacherConfig.epochs))
-    subset = st.session_state.get("lab_subset") or None
-    return st.session_state.get("lab_dataset", DEFAULTS.dataset), teacher, subset
+    """The dataset, teacher and subset of the learner's latest Lab run, so its cached teacher is reused."""
+    run = shared.run_config()
+    return run.data.dataset, run.teacher, run.data.subset
 
 
 def settings_form() -> CompareConfig | None:
@@ -58,10 +71,10 @@ def settings_form() -> CompareConfig | None:
         dataset = columns[0].selectbox(t("methods.dataset"), list(datasets.LOADERS), key="methods_dataset",
                                        index=list(datasets.LOADERS).index(dataset))
         student = columns[1].radio(t("methods.student"), ["mlp", "cnn"], horizontal=True, key="methods_student")
-        epochs = columns[2].slider(t("methods.epochs"), 1, 30, DEFAULTS.epochs, key="methods_epochs")
+        epochs = columns[2].slider(t("methods.epochs"), 1, 30, DEFAULTS.run.student.epochs, key="methods_epochs")
         seeds = columns[3].number_input(t("methods.seeds"), 1, 5, 1, key="methods_seeds")
         fraction = columns[4].select_slider(t("methods.labelled"), [0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0],
-                                            DEFAULTS.labelled_fraction, key="methods_labelled",
+                                            DEFAULTS.run.student.labelled_fraction, key="methods_labelled",
                                             format_func=lambda f: f"{100 * f:g} %")
         if not st.form_submit_button(t("methods.run"), type="primary", key="methods_run"):
             return None
@@ -70,24 +83,26 @@ def settings_form() -> CompareConfig | None:
         return None
     if dataset == "cifar10" and subset is None:
         subset = CIFAR_SUBSET
-    return CompareConfig(dataset=dataset, subset=subset, teacher=teacher, student=student, methods=tuple(chosen),
-                         epochs=epochs, labelled_fraction=fraction, seeds=tuple(range(int(seeds))),
-                         device=device_name()).validate()
+    run = DEFAULTS.run.replace(**{"data.dataset": dataset, "data.subset": subset, "teacher": teacher,
+                                  "student.family": student, "student.epochs": epochs,
+                                  "student.labelled_fraction": fraction, "seeds": tuple(range(int(seeds))),
+                                  "device": device_name()})
+    return CompareConfig(run, methods=tuple(chosen)).validate()
 
 
 def run(config: CompareConfig) -> None:
     bar = st.progress(0.0)
 
-    def show(record):
-        if record["phase"] == "student":
-            text = t("methods.running", method=name_of(record["method"]), seed=record["seed"])
+    def show(event):
+        if event.phase in registry.ENTRIES:
+            text = t("methods.running", method=name_of(event.phase), seed=event.seed)
         else:
             text = t("methods.teacher_phase")
-        bar.progress(min(1.0, record["overall"]), text=text)
+        bar.progress(min(1.0, event.progress), text=text)
 
-    last = drive(run_compare(config), show)
+    result = drive(run_compare(config), show)
     bar.empty()
-    st.session_state["methods_result"] = last["result"].to_dict()
+    st.session_state["methods_result"] = result.to_dict()
 
 
 def results(result: dict) -> None:
@@ -113,10 +128,10 @@ def results(result: dict) -> None:
 st.title(t("methods.title"))
 st.markdown(t("methods.intro"))
 st.subheader(t("methods.losses"))
-cards(list(methods.METHODS), methods.hyper_parameters, lambda name: methods.METHODS[name].consumes)
+cards(list(methods.METHODS), lambda name: methods.METHODS[name].hyper, lambda name: methods.METHODS[name].consumes)
 st.subheader(t("methods.schemes"))
 st.caption(t("methods.schemes_intro"))
-cards(list(schemes.SCHEMES), schemes.hyper_parameters, lambda name: None)
+cards(list(schemes.SCHEMES), lambda name: schemes.SCHEMES[name].hyper, lambda name: None)
 
 st.header(t("methods.compare"))
 st.markdown(t("methods.compare_intro"))

@@ -2,6 +2,8 @@
 import pandas as pd
 import streamlit as st
 
+from kdcore.events import Done, Epoch, Phase, Step
+
 from kdapp.ui import device_name, drive, show_error, t
 from kdcore.errors import KDLabError
 from kdcore.nlp import METHODS, NLPConfig, NLPExperiment, corpus
@@ -49,21 +51,23 @@ def settings_form():
 
 def run_live(experiment: NLPExperiment) -> dict:
     bar, chart = st.progress(0.0), st.empty()
-    phases = ["teacher", "scratch", *experiment.config.methods]
     curves: dict = {}
+    step: dict = {}
 
-    def show(record):
-        phase = record["phase"]
-        if phase == "done":
-            bar.progress(1.0, text=t("nlp.progress_done", seconds=record["seconds"]))
+    def show(event):
+        phase = event.phase
+        if isinstance(event, Done):
+            bar.progress(1.0, text=t("nlp.progress_done", seconds=experiment.seconds))
             return
-        if "step" in record:
-            message = t("nlp.progress_step", phase=label(phase), step=record["step"], steps=record["steps"])
+        if isinstance(event, Step):
+            step[phase] = event.step
+            message = t("nlp.progress_step", phase=label(phase), step=event.step, steps=event.steps)
         else:
-            message = t("nlp.progress_cached" if record.get("cached") else "nlp.progress_preparing", phase=label(phase))
-        bar.progress(min(1.0, (phases.index(phase) + record["progress"]) / len(phases)), text=message)
-        if "val_bpc" in record and "step" in record:
-            curves.setdefault(phase, []).append((record["step"], record["elapsed"], record["val_bpc"]))
+            cached = isinstance(event, Phase) and event.cached
+            message = t("nlp.progress_cached" if cached else "nlp.progress_preparing", phase=label(phase))
+        bar.progress(min(1.0, event.progress), text=message)
+        if isinstance(event, Epoch):
+            curves.setdefault(phase, []).append((step.get(phase, 0), event.elapsed, event.metrics["bpc"]))
             chart.plotly_chart(bpc_curves(curves, {p: label(p) for p in curves}, t("nlp.step"), t("nlp.bpc")))
 
     drive(experiment.run(), show)

@@ -70,16 +70,16 @@ def run_live(config: TransferConfig) -> None:
     st.button(t("transfer.stop"), key="transfer_stop")
     bar = st.progress(0.0, text=t("transfer.progress_data"))
 
-    def show(record):
-        if record["phase"] == "source":
-            bar.progress(min(1.0, record["overall"]), text=t("transfer.progress_source", seed=record["seed"]))
-        elif "strategy" in record:
-            bar.progress(min(1.0, record["overall"]), text=t("transfer.progress", strategy=t(f"transfer.s_{record['strategy']}"),
-                                                           k=record["k"], seed=record["seed"]))
+    def show(event):
+        if event.phase == "source":
+            bar.progress(min(1.0, event.progress), text=t("transfer.progress_source", seed=event.seed))
+        elif event.phase in STRATEGIES:
+            bar.progress(min(1.0, event.progress), text=t("transfer.progress", strategy=t(f"transfer.s_{event.phase}"),
+                                                         k=int(event.x or 0), seed=event.seed))
     s = st.session_state
-    last = drive(compare(config, s["transfer_strategies"], s["transfer_k"], s["transfer_seeds"]), show)
+    result = drive(compare(config, s["transfer_strategies"], s["transfer_k"], s["transfer_seeds"]), show)
     bar.empty()
-    s["transfer_result"] = last["result"]
+    s["transfer_result"] = result
     s.pop("transfer_views", None)
 
 

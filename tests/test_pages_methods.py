@@ -6,18 +6,18 @@ from pathlib import Path
 import pytest
 
 from kdapp.i18n import text
-from kdcore import methods, schemes
+from kdcore import methods, registry, schemes
 
 
 def test_strings_cover_every_method_scheme_and_hyper_parameter():
     table = json.loads((Path(__file__).parents[1] / "kdapp" / "strings" / "methods.json").read_text(encoding="utf-8"))
-    registries = [(methods.METHODS, methods.hyper_parameters), (schemes.SCHEMES, schemes.hyper_parameters)]
-    for registry, hyper_parameters in registries:
-        for name in registry:
-            keys = [f"m_{name}_{part}" for part in ("name", "intuition", "formula", "paper")]
-            keys += [f"hp_{name}_{key}" for key in hyper_parameters(name)]
-            for key in keys:
-                assert table[key]["en"] and table[key]["zh"], key
+    chinese_docs = json.loads((Path(__file__).parents[1] / "kdapp" / "hyper_zh.json").read_text(encoding="utf-8"))
+    for name, cls in registry.ENTRIES.items():
+        for key in (f"m_{name}_name", f"m_{name}_intuition"):
+            assert table[key]["en"] and table[key]["zh"], key
+        assert cls.paper and cls.formula_tex, name  # language-neutral, declared on the class
+        for key, rule in cls.hyper.items():
+            assert rule.doc and chinese_docs.get(rule.doc), (name, key)
 
 
 def test_cards_show_every_method_and_scheme_with_formula(app_page):
@@ -27,8 +27,8 @@ def test_cards_show_every_method_and_scheme_with_formula(app_page):
     page_text = " ".join(m.value for m in at.markdown)
     for entry in entries:
         assert text(f"methods.m_{entry}_name") in page_text
-        assert any(text(f"methods.m_{entry}_formula") in f for f in formulas), entry
-    assert "`beta = 1000`" in page_text  # attention transfer's default, read from its signature
+        assert any(registry.get(entry).formula_tex in f for f in formulas), entry
+    assert "`beta = 1000`" in page_text  # attention transfer's default, read from its hyper declaration
     assert at.multiselect(key="methods_choice").value[0] == "kd"
 
 
