@@ -1,6 +1,5 @@
-"""Transfer curves: student accuracy against T, α and the labelled fraction (several seeds, error
-bands), per-epoch learning curves, and the omitted-digit experiment. Runs are live, stoppable and
-cached on disk by kdcore.sweeps."""
+"""Transfer curves: accuracy against T, α and the labelled fraction (seeds, error bands), learning
+curves, and the omitted-digit experiment; runs are live, stoppable and cached by kdcore.sweeps."""
 import streamlit as st
 
 from kdapp import curves_view, form, live, share
@@ -60,10 +59,8 @@ def sweep_form() -> SweepConfig | None:
     with st.form("curves_form", border=True):
         c1, c2, c3 = st.columns(3)
         c1.multiselect(t("curves.values"), GRIDS[st.session_state["curves_param"]], key="curves_values", disabled=busy)
-        form.widget(SCHEMA["seeds"], c2, disabled=busy)
-        form.widget(SCHEMA["dataset"], c3, disabled=busy)
-        form.widget(SCHEMA["epochs"], c1, disabled=busy)
-        form.widget(SCHEMA["width"], c2, disabled=busy)
+        for name, column in (("seeds", c2), ("dataset", c3), ("epochs", c1), ("width", c2)):
+            form.widget(SCHEMA[name], column, disabled=busy)
         st.caption(t("curves.fixed"))
         form.widgets(SCHEMA, ("T", "alpha", "frac"), columns=3, disabled=busy)
         submitted = st.form_submit_button(t("curves.run"), type="primary", key="curves_run", disabled=busy)
