@@ -32,7 +32,7 @@ def load(key: str):
     if not path.exists():
         return None
     try:
-        return torch.load(path, map_location="cpu", weights_only=False)
+        return torch.load(path, map_location="cpu", weights_only=True)
     except Exception:
         path.unlink(missing_ok=True)
         return None
