@@ -1,13 +1,23 @@
 """Grading harness, run inside the sandbox next to solution.py and hidden_tests.py.
 
-Runs every `test_*` function of hidden_tests in the order written and saves one record per test
-to results.json: name, passed, a message the learner can act on, and seconds taken.
+Runs every `test_*` function of hidden_tests in the order written, each under its own time limit,
+and saves one record per test to results.json: name, passed, a message the learner can act on,
+and seconds taken. Hidden tests import the helpers below (`import harness`) so every exercise
+reports a wrong return value the same way: naming the function and what was expected.
 """
+import errno
 import json
 import os
+import signal
 import sys
 import time
 import traceback
+
+TEST_SECONDS = 20  # wall-clock limit per hidden test; the sandbox's limits still cap the whole run
+
+
+class TestTimeout(Exception):
+    """A hidden test ran past TEST_SECONDS (an endless loop in the learner's code, usually)."""
 
 
 def describe(err: BaseException) -> str:
@@ -20,29 +30,107 @@ def describe(err: BaseException) -> str:
         return "not implemented yet: this function still raises the starter's NotImplementedError" + location
     if isinstance(err, MemoryError):
         return "MemoryError: your code asked for more memory than the sandbox allows" + location
+    if isinstance(err, OSError) and err.errno == errno.EFBIG:
+        return "your code printed or wrote more than the sandbox allows (1 MB): remove the prints in loops" + location
+    if isinstance(err, TestTimeout):
+        return f"{err} Look for a loop that never ends or far more steps than asked for{location}."
     return f"{type(err).__name__}: {err}{location}"
+
+
+def tensor(value, function: str, shape: tuple | None = None, dtype=None):
+    """Check that `function` returned a finite tensor of `shape` (None: any) and floating dtype
+    (or exactly `dtype`); return it. The assertion message says what was expected and what came back."""
+    import torch
+
+    if not isinstance(value, torch.Tensor):
+        raise AssertionError(f"{function} should return a torch.Tensor, but it returned {type(value).__name__}")
+    if shape is not None and tuple(value.shape) != tuple(shape):
+        raise AssertionError(f"{function} should return shape {tuple(shape)}, got {tuple(value.shape)}")
+    if dtype is None and not value.is_floating_point():
+        raise AssertionError(f"{function} should return floating-point values, got dtype {value.dtype}")
+    if dtype is not None and value.dtype != dtype:
+        raise AssertionError(f"{function} should return dtype {dtype}, got {value.dtype}")
+    if value.is_floating_point() and not torch.isfinite(value).all():
+        raise AssertionError(f"{function} returned NaN or infinite values: look for log(0), 0/0 or an overflowing exp")
+    return value
+
+
+def scalar(value, function: str) -> float:
+    """A finite one-element tensor (a loss) as a float."""
+    tensor(value, function, shape=None)
+    if value.numel() != 1:
+        raise AssertionError(f"{function} should return a single number (a 0-dimensional tensor), got shape "
+                             f"{tuple(value.shape)}: reduce with .mean() or .sum() as the statement says")
+    return float(value)
+
+
+def model(value, function: str):
+    """`function` should return an nn.Module (usually the one it was given, trained)."""
+    import torch.nn as nn
+
+    if not isinstance(value, nn.Module):
+        raise AssertionError(f"{function} should return the trained model (an nn.Module), got {type(value).__name__}")
+    return value
+
+
+class Spy:
+    """Wraps a function of the solution module to count calls and keep their arguments, so a test
+    can check that, e.g., the training loop really uses the loss the other tests checked."""
+
+    def __init__(self, module, name: str):
+        self.module, self.name, self.calls = module, name, []
+        self.original = getattr(module, name)
+
+    def __enter__(self):
+        def spy(*args, **kwargs):
+            self.calls.append((args, kwargs))
+            return self.original(*args, **kwargs)
+        setattr(self.module, self.name, spy)
+        return self
+
+    def __exit__(self, *exc):
+        setattr(self.module, self.name, self.original)
+        return False
+
+
+def _alarm(signum, frame):
+    raise TestTimeout(f"this test did not finish within {TEST_SECONDS} s.")
+
+
+def run_tests(module) -> list[dict]:
+    """Every test_* function of `module`: [{"name", "passed", "message", "seconds"}]."""
+    results = []
+    alarm = hasattr(signal, "SIGALRM")
+    if alarm:
+        signal.signal(signal.SIGALRM, _alarm)
+    for name, fn in [(n, f) for n, f in vars(module).items() if n.startswith("test_") and callable(f)]:
+        started = time.perf_counter()
+        if alarm:
+            signal.setitimer(signal.ITIMER_REAL, TEST_SECONDS)
+        try:
+            fn()
+            passed, message = True, ""
+        except BaseException as err:  # a learner's SystemExit or KeyboardInterrupt is a failed test too
+            passed, message = False, describe(err)
+        finally:
+            if alarm:
+                signal.setitimer(signal.ITIMER_REAL, 0)
+        results.append({"name": name, "passed": passed, "message": message,
+                        "seconds": time.perf_counter() - started})
+    return results
 
 
 def main() -> None:
     sys.path.insert(0, os.getcwd())  # python -I leaves the script's folder off the path
-    results = []
+    sys.modules.setdefault("harness", sys.modules[__name__])  # hidden tests `import harness`: this module
     started = time.perf_counter()
     try:
         import hidden_tests
     except BaseException as err:  # the learner's module failed to import (SyntaxError, SystemExit, ...)
-        results.append({"name": "import solution.py", "passed": False, "message": describe(err),
-                        "seconds": time.perf_counter() - started})
+        results = [{"name": "import solution.py", "passed": False, "message": describe(err),
+                    "seconds": time.perf_counter() - started}]
     else:
-        tests = [(name, fn) for name, fn in vars(hidden_tests).items() if name.startswith("test_") and callable(fn)]
-        for name, fn in tests:
-            started = time.perf_counter()
-            try:
-                fn()
-                passed, message = True, ""
-            except BaseException as err:
-                passed, message = False, describe(err)
-            results.append({"name": name, "passed": passed, "message": message,
-                            "seconds": time.perf_counter() - started})
+        results = run_tests(hidden_tests)
     with open("results.json", "w", encoding="utf-8") as f:
         json.dump(results, f)
 

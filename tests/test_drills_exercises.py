@@ -1,0 +1,112 @@
+"""The coding exercises' hidden tests prove the lesson: each reference passes, and each plausible
+wrong solution fails with a message that says what is wrong.
+
+Wrong solutions are the reference with one function redefined at the end (the later definition
+wins). They run in this process through the grader's own harness (fast: no sandbox start-up per
+solution); tests/test_drills_grader.py grades the references in the real sandbox."""
+import sys
+import types
+
+import pytest
+
+from kdcore.drills import _harness, grader
+
+EXERCISES = {ex.id: ex for ex in grader.load_exercises()}
+
+
+def run_hidden(exercise, code: str) -> dict[str, dict]:
+    """Run `exercise`'s hidden tests against `code`: {test name: {"passed", "message", ...}}."""
+    solution = types.ModuleType("solution")
+    exec(compile(code, "solution.py", "exec"), solution.__dict__)
+    saved = {name: sys.modules.get(name) for name in ("solution", "harness")}
+    sys.modules.update(solution=solution, harness=_harness)
+    try:
+        tests = types.ModuleType("hidden_tests")
+        exec(compile(exercise.tests, "hidden_tests.py", "exec"), tests.__dict__)
+        return {r["name"]: r for r in _harness.run_tests(tests)}
+    finally:
+        for name, module in saved.items():
+            if module is None:
+                sys.modules.pop(name, None)
+            else:
+                sys.modules[name] = module
+
+
+WRONG = {  # exercise -> [(what is wrong, code appended to the reference, failing test, phrase in its message)]
+    "1_simple_distillation": [
+        ("no teacher", "def train_student(student, teacher_logits, X, y, T=4.0, alpha=0.9, epochs=300, lr=0.01):\n"
+         "    opt = torch.optim.Adam(student.parameters(), lr=lr)\n    for _ in range(epochs):\n"
+         "        opt.zero_grad(); F.cross_entropy(student(X), y).backward(); opt.step()\n    return student.eval()\n",
+         "test_student_learns_from_the_teacher_when_labels_are_noisy", "Does training use the teacher"),
+        ("no teacher (never calls the loss)", "def train_student(student, teacher_logits, X, y, T=4.0, alpha=0.9, epochs=300, lr=0.01):\n"
+         "    opt = torch.optim.Adam(student.parameters(), lr=lr)\n    for _ in range(epochs):\n"
+         "        opt.zero_grad(); F.cross_entropy(student(X), y).backward(); opt.step()\n    return student.eval()\n",
+         "test_student_trains_with_your_loss_and_leaves_the_teacher_alone", "never called distillation_loss"),
+        ("teacher argmax", "def train_student(student, teacher_logits, X, y, T=4.0, alpha=0.9, epochs=300, lr=0.01):\n"
+         "    opt = torch.optim.Adam(student.parameters(), lr=lr)\n    for _ in range(epochs):\n"
+         "        opt.zero_grad(); F.cross_entropy(student(X), teacher_logits.argmax(1)).backward(); opt.step()\n"
+         "    return student.eval()\n", "test_student_inherits_the_teachers_known_bias", "runner-up"),
+        ("teacher argmax as soft targets", "def soft_targets(logits, T):\n    return F.one_hot(logits.argmax(-1), logits.shape[-1]).float()\n",
+         "test_soft_targets_are_probabilities", "one-hot"),
+        ("temperature ignored", "def soft_targets(logits, T):\n    return F.softmax(logits, dim=-1)\n",
+         "test_soft_targets_are_probabilities", "ignores T"),
+        ("reverse KL", "def distillation_loss(student_logits, teacher_logits, labels, T=4.0, alpha=0.9):\n"
+         "    kl = F.kl_div(F.log_softmax(teacher_logits.detach() / T, -1), F.softmax(student_logits / T, -1), reduction='batchmean')\n"
+         "    return alpha * T * T * kl + (1 - alpha) * F.cross_entropy(student_logits, labels)\n",
+         "test_distillation_loss_value", "reverse KL"),
+        ("missing T²", "def distillation_loss(student_logits, teacher_logits, labels, T=4.0, alpha=0.9):\n"
+         "    kl = F.kl_div(F.log_softmax(student_logits / T, -1), F.softmax(teacher_logits.detach() / T, -1), reduction='batchmean')\n"
+         "    return alpha * kl + (1 - alpha) * F.cross_entropy(student_logits, labels)\n",
+         "test_distillation_loss_value", "missing the T² factor"),
+        ("reverse KL without T² inside the training loop",
+         "def train_student(student, teacher_logits, X, y, T=4.0, alpha=0.9, epochs=300, lr=0.01):\n"
+         "    opt = torch.optim.Adam(student.parameters(), lr=lr)\n    for _ in range(epochs):\n"
+         "        opt.zero_grad(); s = student(X)\n"
+         "        kl = F.kl_div(F.log_softmax(teacher_logits / T, -1), F.softmax(s / T, -1), reduction='batchmean')\n"
+         "        (alpha * kl + (1 - alpha) * F.cross_entropy(s, y)).backward(); opt.step()\n    return student.eval()\n",
+         "test_student_trains_with_your_loss_and_leaves_the_teacher_alone", "never called distillation_loss"),
+        ("mean over every element", "def distillation_loss(student_logits, teacher_logits, labels, T=4.0, alpha=0.9):\n"
+         "    kl = F.kl_div(F.log_softmax(student_logits / T, -1), F.softmax(teacher_logits.detach() / T, -1), reduction='mean')\n"
+         "    return alpha * T * T * kl + (1 - alpha) * F.cross_entropy(student_logits, labels)\n",
+         "test_distillation_loss_value", "batchmean"),
+        ("teacher not detached", "def distillation_loss(student_logits, teacher_logits, labels, T=4.0, alpha=0.9):\n"
+         "    kl = F.kl_div(F.log_softmax(student_logits / T, -1), F.softmax(teacher_logits / T, -1), reduction='batchmean')\n"
+         "    return alpha * T * T * kl + (1 - alpha) * F.cross_entropy(student_logits, labels)\n",
+         "test_gradient_reaches_student_only_and_is_right", "detach"),
+        ("teacher logits modified", "_train = train_student\n"
+         "def train_student(student, teacher_logits, X, y, T=4.0, alpha=0.9, epochs=300, lr=0.01):\n"
+         "    teacher_logits /= T\n    return _train(student, teacher_logits, X, y, 1.0 * T, alpha, epochs, lr)\n",
+         "test_student_trains_with_your_loss_and_leaves_the_teacher_alone", "in place"),
+        ("student never trained", "def train_student(student, teacher_logits, X, y, T=4.0, alpha=0.9, epochs=300, lr=0.01):\n"
+         "    distillation_loss(student(X), teacher_logits, y, T, alpha)\n    return student\n",
+         "test_student_learns_from_the_teacher_when_labels_are_noisy", "test accuracy"),
+        ("returns NaN", "def distillation_loss(student_logits, teacher_logits, labels, T=4.0, alpha=0.9):\n"
+         "    return (student_logits * float('nan')).sum()\n", "test_distillation_loss_value", "NaN"),
+        ("returns nothing", "def train_student(student, teacher_logits, X, y, T=4.0, alpha=0.9, epochs=300, lr=0.01):\n"
+         "    pass\n", "test_student_learns_from_the_teacher_when_labels_are_noisy", "should return the trained model"),
+    ],
+}
+CASES = [(ex_id, *case) for ex_id, cases in WRONG.items() for case in cases]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("exercise_id", list(EXERCISES))
+def test_reference_passes_every_hidden_test(exercise_id):
+    exercise = EXERCISES[exercise_id]
+    results = run_hidden(exercise, exercise.reference)
+    assert len(results) >= 5
+    assert all(r["passed"] for r in results.values()), {n: r["message"] for n, r in results.items() if not r["passed"]}
+
+
+def test_every_exercise_has_a_wrong_solution_set():
+    assert set(WRONG) == set(EXERCISES) and len(EXERCISES) >= 6
+    assert all(len(cases) >= 5 for cases in WRONG.values())
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("exercise_id, wrong, code, failing, phrase", CASES, ids=[f"{c[0][:1]}-{c[1]}" for c in CASES])
+def test_wrong_solution_fails_with_a_message_that_teaches(exercise_id, wrong, code, failing, phrase):
+    exercise = EXERCISES[exercise_id]
+    results = run_hidden(exercise, exercise.reference + "\n\n" + code)
+    assert not results[failing]["passed"], f"{wrong}: {failing} passed"
+    assert phrase in results[failing]["message"], results[failing]["message"]
