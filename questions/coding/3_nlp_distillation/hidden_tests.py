@@ -1,7 +1,14 @@
-"""Hidden tests for exercise 3: a character-level teacher LM distilled into a small student."""
+"""Hidden tests for exercise 3: a character-level teacher LM distilled into a small student.
+
+The teacher carries a deliberate, known bias that the text does not: its output layer is scaled
+down (it is unsure, spreading mass over several next characters) and it over-predicts vowels. A
+student that learns the text's next characters instead of the teacher ends up far from it, so only
+real distillation passes. The teacher object handed to the solution is checked for being unchanged."""
 import copy
 from functools import lru_cache
 
+import harness
+import solution
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
@@ -16,6 +23,7 @@ TEXT = ("knowledge distillation trains a small student network to imitate a larg
         "the loss is scaled by the square of the temperature so that its gradients keep their size. "
         "transfer learning carries features learned in one domain to another, and fine-tuning adapts them. ") * 3
 VOCAB = sorted(set(TEXT))
+VOWELS = [VOCAB.index(c) for c in "aeiou"]
 
 
 class CharLM(nn.Module):
@@ -49,6 +57,10 @@ def teacher_state():
         optimizer.zero_grad()
         F.cross_entropy(teacher(contexts), targets).backward()
         optimizer.step()
+    with torch.no_grad():  # the known bias: an unsure teacher that favours vowels
+        teacher.mlp[-1].weight.mul_(0.3)
+        teacher.mlp[-1].bias.mul_(0.3)
+        teacher.mlp[-1].bias[VOWELS] += 1.0
     return teacher.state_dict()
 
 
@@ -75,14 +87,35 @@ def oracle(s, t, T, mask):
     return T * T * per_position[mask].mean()
 
 
+@lru_cache(maxsize=1)
+def distilled():
+    """Run the learner's distillation once: (student, before, after, teacher calls, loss calls, teacher changes)."""
+    contexts, _, held_out = data()
+    torch.manual_seed(1)
+    student = CharLM(hidden=24)
+    given = teacher()
+    frozen = copy.deepcopy(given.state_dict())
+    calls = []
+    given.register_forward_hook(lambda module, inputs, output: calls.append(1))
+    before = kl_to_teacher(student, held_out)
+    with harness.Spy(solution, "token_kd_loss") as spy:
+        result = harness.model(distill_language_model(given, student, contexts, T=2.0, steps=300), "distill_language_model")
+    changed = [k for k, v in given.state_dict().items() if not torch.equal(v, frozen[k])]
+    grads = [name for name, p in given.named_parameters() if p.grad is not None and p.grad.abs().sum() > 0]
+    return result, before, kl_to_teacher(result, held_out), len(calls), spy.calls, changed, grads
+
+
 def test_loss_value():
     s, t = logits()
     mask = torch.ones(2, 4, dtype=torch.bool)
-    got, want = float(token_kd_loss(s, t, T=2.0)), float(oracle(s, t, 2.0, mask))
+    got = harness.scalar(token_kd_loss(s, t, T=2.0), "token_kd_loss")
+    want = float(oracle(s, t, 2.0, mask))
     if abs(got - want / 4) < 1e-4:
         raise AssertionError(f"loss {got:.4f} is missing the T² factor (expected {want:.4f})")
     if abs(got - want / 7) < 1e-4:
         raise AssertionError("sum the KL over the vocabulary; do not average over it (reduction='none' then .sum(-1))")
+    if abs(got - float(oracle(t, s, 2.0, mask))) < 1e-4:
+        raise AssertionError("you computed the reverse KL, KL(student ‖ teacher): token-level KD is KL(teacher ‖ student)")
     assert abs(got - want) < 1e-4, f"token_kd_loss gave {got:.5f}, expected {want:.5f}"
 
 
@@ -90,7 +123,7 @@ def test_mask_ignores_padding():
     s, t = logits()
     mask = torch.tensor([[True, True, True, False], [True, True, False, False]])
     want = float(oracle(s, t, 2.0, mask))
-    got = float(token_kd_loss(s, t, T=2.0, mask=mask))
+    got = harness.scalar(token_kd_loss(s, t, T=2.0, mask=mask), "token_kd_loss")
     assert abs(got - want) < 1e-4, (f"with padding masked the loss should be {want:.5f} (mean over the 5 real "
                                     f"positions), got {got:.5f}")
     s2 = s.clone()
@@ -98,15 +131,32 @@ def test_mask_ignores_padding():
     assert abs(float(token_kd_loss(s2, t, T=2.0, mask=mask)) - want) < 1e-4, "padded positions changed the loss"
 
 
-def test_distillation_moves_student_to_teacher():
-    contexts, _, held_out = data()
-    torch.manual_seed(1)
-    student = CharLM(hidden=24)
-    frozen = copy.deepcopy(teacher_state())
-    before = kl_to_teacher(student, held_out)
-    student = distill_language_model(teacher(), student, contexts, T=2.0, steps=300)
-    after = kl_to_teacher(student, held_out)
-    assert after < 0.5 * before, (f"held-out KL(teacher ‖ student) went from {before:.3f} to {after:.3f} nats; "
-                                  "it should fall below half. Does the student's optimiser step on your loss?")
-    assert after < 0.6, f"held-out KL to the teacher is still {after:.3f} nats per character (want < 0.6)"
-    assert all(torch.equal(v, frozen[k]) for k, v in teacher_state().items()), "the teacher's weights changed"
+def test_no_gradient_into_the_teacher_logits():
+    s, t = logits()
+    s, t = s.clone().requires_grad_(), t.clone().requires_grad_()
+    token_kd_loss(s, t, T=2.0).backward()
+    assert s.grad is not None and s.grad.abs().sum() > 0, "no gradient reached the student logits"
+    assert t.grad is None or t.grad.abs().sum() == 0, "gradient flowed into the teacher logits: detach them"
+
+
+def test_distillation_uses_the_teacher_and_your_loss():
+    _, _, _, teacher_calls, loss_calls, _, _ = distilled()
+    assert teacher_calls, "distill_language_model never ran the teacher: the student must learn the teacher's distributions"
+    assert loss_calls, "distill_language_model never called token_kd_loss: train on the loss the other tests check"
+    temperatures = {float(dict(zip(("student_logits", "teacher_logits", "T", "mask"), a), **k).get("T", 2.0))
+                    for a, k in loss_calls}
+    assert temperatures == {2.0}, f"pass the T you were given (2.0) to token_kd_loss; it got T={sorted(temperatures)}"
+
+
+def test_teacher_is_untouched():
+    *_, changed, grads = distilled()
+    assert not changed, f"the teacher's weights changed during distillation: {changed}. The teacher is frozen."
+    assert not grads, f"gradients reached the teacher's parameters {grads}: run it under torch.no_grad() (or detach)"
+
+
+def test_distillation_moves_student_to_the_biased_teacher():
+    _, before, after, *_ = distilled()
+    assert after < 0.5 * before and after < 0.3, (
+        f"held-out KL(teacher ‖ student) went from {before:.3f} to {after:.3f} nats per character (want below half "
+        "and below 0.3). This teacher is deliberately unsure and favours vowels, which the text does not show: "
+        "a student that learns the text's next characters instead of the teacher's distributions cannot get close.")
