@@ -85,6 +85,78 @@ WRONG = {  # exercise -> [(what is wrong, code appended to the reference, failin
         ("returns nothing", "def train_student(student, teacher_logits, X, y, T=4.0, alpha=0.9, epochs=300, lr=0.01):\n"
          "    pass\n", "test_student_learns_from_the_teacher_when_labels_are_noisy", "should return the trained model"),
     ],
+    "2_transfer_image": [
+        ("no transfer: head on raw pixels", "class Pixels(nn.Module):\n    def __init__(self, n):\n        super().__init__()\n"
+         "        self.features = nn.Identity()\n        self.head = nn.Linear(64, n)\n    def forward(self, x):\n"
+         "        return self.head(x)\n\ndef build_transfer_model(source_model, num_classes):\n    return Pixels(num_classes)\n",
+         "test_model_reuses_the_source_features", "reuses the source network's trained layers"),
+        ("no transfer: re-initialised features", "def build_transfer_model(source_model, num_classes):\n"
+         "    import copy\n    features = copy.deepcopy(source_model.features)\n"
+         "    for layer in features:\n        if hasattr(layer, 'reset_parameters'):\n            layer.reset_parameters()\n"
+         "    return TransferModel(features, num_classes)\n",
+         "test_transfer_beats_learning_without_it", "without transfer"),
+        ("untrained head", "def fine_tune(model, X, y, epochs=300, lr=0.01):\n    return model.eval()\n",
+         "test_fine_tune_trains_the_head_and_keeps_features_fixed", "did not change the head"),
+        ("copied source head, no training", "def build_transfer_model(source_model, num_classes):\n"
+         "    model = TransferModel(source_model.features, num_classes)\n    model.head = source_model.head\n    return model\n",
+         "test_features_are_frozen_and_head_is_new", "not the source head"),
+        ("features not frozen", "class Unfrozen(TransferModel):\n    def __init__(self, features, n):\n"
+         "        super().__init__(features, n)\n        for p in self.features.parameters():\n            p.requires_grad_(True)\n\n"
+         "def build_transfer_model(source_model, num_classes):\n    return Unfrozen(source_model.features, num_classes)\n",
+         "test_features_are_frozen_and_head_is_new", "these still train"),
+        ("source network modified", "_build = build_transfer_model\n\ndef build_transfer_model(source_model, num_classes):\n"
+         "    source_model.head.reset_parameters()\n    return _build(source_model, num_classes)\n",
+         "test_source_network_is_not_modified", "changed the source network's weights"),
+        ("fine-tunes everything", "def fine_tune(model, X, y, epochs=300, lr=0.01):\n"
+         "    for p in model.parameters():\n        p.requires_grad_(True)\n"
+         "    opt = torch.optim.Adam(model.parameters(), lr=lr)\n    for _ in range(epochs):\n"
+         "        opt.zero_grad(); F.cross_entropy(model(X), y).backward(); opt.step()\n    return model.eval()\n",
+         "test_fine_tune_trains_the_head_and_keeps_features_fixed", "changed frozen feature weights"),
+        ("wrong output shape", "def build_transfer_model(source_model, num_classes):\n"
+         "    return TransferModel(source_model.features, num_classes + 1)\n",
+         "test_features_are_frozen_and_head_is_new", "should return shape (3, 10)"),
+    ],
+    "3_nlp_distillation": [
+        ("no teacher: learns the text", "def distill_language_model(teacher, student, contexts, T=2.0, steps=300, lr=0.01):\n"
+         "    targets = torch.cat([contexts[1:, -1], contexts[-1:, -1]])\n"
+         "    opt = torch.optim.Adam(student.parameters(), lr=lr)\n    for _ in range(steps):\n"
+         "        opt.zero_grad(); F.cross_entropy(student(contexts), targets).backward(); opt.step()\n    return student.eval()\n",
+         "test_distillation_moves_student_to_the_biased_teacher", "cannot get close"),
+        ("no teacher (never run)", "def distill_language_model(teacher, student, contexts, T=2.0, steps=300, lr=0.01):\n"
+         "    targets = torch.cat([contexts[1:, -1], contexts[-1:, -1]])\n"
+         "    opt = torch.optim.Adam(student.parameters(), lr=lr)\n    for _ in range(steps):\n"
+         "        opt.zero_grad(); F.cross_entropy(student(contexts), targets).backward(); opt.step()\n    return student.eval()\n",
+         "test_distillation_uses_the_teacher_and_your_loss", "never ran the teacher"),
+        ("teacher argmax", "def distill_language_model(teacher, student, contexts, T=2.0, steps=300, lr=0.01):\n"
+         "    with torch.no_grad():\n        targets = teacher(contexts).argmax(-1)\n"
+         "    opt = torch.optim.Adam(student.parameters(), lr=lr)\n    for _ in range(steps):\n"
+         "        opt.zero_grad(); F.cross_entropy(student(contexts), targets).backward(); opt.step()\n    return student.eval()\n",
+         "test_distillation_uses_the_teacher_and_your_loss", "never called token_kd_loss"),
+        ("reverse KL", "def token_kd_loss(student_logits, teacher_logits, T=2.0, mask=None):\n"
+         "    s = F.log_softmax(student_logits / T, -1); t = F.log_softmax(teacher_logits.detach() / T, -1)\n"
+         "    per = (s.exp() * (s - t)).sum(-1)\n    mask = torch.ones(per.shape, dtype=torch.bool) if mask is None else mask\n"
+         "    return T * T * per[mask].mean()\n", "test_loss_value", "reverse KL"),
+        ("missing T²", "def token_kd_loss(student_logits, teacher_logits, T=2.0, mask=None):\n"
+         "    per = F.kl_div(F.log_softmax(student_logits / T, -1), F.softmax(teacher_logits.detach() / T, -1), reduction='none').sum(-1)\n"
+         "    mask = torch.ones(per.shape, dtype=torch.bool) if mask is None else mask\n    return per[mask].mean()\n",
+         "test_loss_value", "missing the T² factor"),
+        ("padding counted", "def token_kd_loss(student_logits, teacher_logits, T=2.0, mask=None):\n"
+         "    per = F.kl_div(F.log_softmax(student_logits / T, -1), F.softmax(teacher_logits.detach() / T, -1), reduction='none').sum(-1)\n"
+         "    return T * T * per.mean()\n", "test_mask_ignores_padding", "mean over the 5 real positions"),
+        ("teacher modified", "_distil = distill_language_model\n\n"
+         "def distill_language_model(teacher, student, contexts, T=2.0, steps=300, lr=0.01):\n"
+         "    result = _distil(teacher, student, contexts, T, steps, lr)\n    with torch.no_grad():\n"
+         "        for p in teacher.parameters():\n            p.zero_()\n    return result\n",
+         "test_teacher_is_untouched", "teacher's weights changed"),
+        ("teacher not detached", "def token_kd_loss(student_logits, teacher_logits, T=2.0, mask=None):\n"
+         "    per = F.kl_div(F.log_softmax(student_logits / T, -1), F.softmax(teacher_logits / T, -1), reduction='none').sum(-1)\n"
+         "    mask = torch.ones(per.shape, dtype=torch.bool) if mask is None else mask\n    return T * T * per[mask].mean()\n",
+         "test_no_gradient_into_the_teacher_logits", "detach them"),
+        ("ignores T", "_distil = distill_language_model\n\n"
+         "def distill_language_model(teacher, student, contexts, T=2.0, steps=300, lr=0.01):\n"
+         "    return _distil(teacher, student, contexts, 1.0, steps, lr)\n",
+         "test_distillation_uses_the_teacher_and_your_loss", "pass the T you were given"),
+    ],
 }
 CASES = [(ex_id, *case) for ex_id, cases in WRONG.items() for case in cases]
 
