@@ -157,6 +157,77 @@ WRONG = {  # exercise -> [(what is wrong, code appended to the reference, failin
          "    return _distil(teacher, student, contexts, 1.0, steps, lr)\n",
          "test_distillation_uses_the_teacher_and_your_loss", "pass the T you were given"),
     ],
+    "4_decoupled_kd": [
+        ("NCKD over all classes", "def dkd_terms(student_logits, teacher_logits, labels, T=4.0):\n"
+         "    tckd, _ = _terms(student_logits, teacher_logits, labels, T)\n"
+         "    nckd = F.kl_div(F.log_softmax(student_logits / T, -1), F.softmax(teacher_logits.detach() / T, -1), reduction='batchmean')\n"
+         "    return tckd, nckd\n", "test_terms_match_the_definitions", "ordinary KL over all classes"),
+        ("NCKD weighted by 1 − p_target (that is plain KD)", "def dkd_terms(student_logits, teacher_logits, labels, T=4.0):\n"
+         "    tckd, nckd = _terms(student_logits, teacher_logits, labels, T)\n"
+         "    p = F.softmax(teacher_logits / T, -1).gather(1, labels[:, None]).mean()\n    return tckd, (1 - p) * nckd\n",
+         "test_terms_match_the_definitions", "NCKD is"),
+        ("missing T²", "def dkd_loss(student_logits, teacher_logits, labels, alpha=1.0, beta=8.0, T=4.0):\n"
+         "    tckd, nckd = dkd_terms(student_logits, teacher_logits, labels, T)\n    return alpha * tckd + beta * nckd\n",
+         "test_weights_and_temperature_squared", "missing the T² factor"),
+        ("alpha and beta swapped", "def dkd_loss(student_logits, teacher_logits, labels, alpha=1.0, beta=8.0, T=4.0):\n"
+         "    tckd, nckd = dkd_terms(student_logits, teacher_logits, labels, T)\n    return T * T * (beta * tckd + alpha * nckd)\n",
+         "test_weights_and_temperature_squared", "swapped"),
+        ("log of a zeroed probability", "def dkd_terms(student_logits, teacher_logits, labels, T=4.0):\n"
+         "    tckd, _ = _terms(student_logits, teacher_logits, labels, T)\n    keep = 1 - F.one_hot(labels, student_logits.shape[-1])\n"
+         "    ps = F.softmax(student_logits / T, -1) * keep; pt = F.softmax(teacher_logits.detach() / T, -1) * keep\n"
+         "    ps, pt = ps / ps.sum(-1, keepdim=True), pt / pt.sum(-1, keepdim=True)\n"
+         "    nckd = (pt * (torch.log(pt + 1e-30) - torch.log(ps))).sum(-1).mean()\n    return tckd, nckd\n",
+         "test_large_logits_stay_finite", "NaN"),
+        ("teacher not detached", "def dkd_terms(student_logits, teacher_logits, labels, T=4.0):\n"
+         "    s, t = student_logits / T, teacher_logits / T\n    target = F.one_hot(labels, s.shape[-1]).bool()\n"
+         "    ls = F.log_softmax(s.masked_fill(target, -1e9), -1); lt = F.log_softmax(t.masked_fill(target, -1e9), -1)\n"
+         "    nckd = (lt.exp() * (lt - ls)).masked_fill(target, 0.0).sum(-1).mean()\n"
+         "    return _terms(student_logits, teacher_logits, labels, T)[0], nckd\n",
+         "test_gradient_reaches_the_student_only", "detach them"),
+    ],
+    "5_gradient_reversal": [
+        ("no reversal", "class GradReverse(torch.autograd.Function):\n    @staticmethod\n    def forward(ctx, x, lambd):\n"
+         "        return x.view_as(x)\n    @staticmethod\n    def backward(ctx, grad):\n        return grad, None\n",
+         "test_backward_multiplies_the_gradient_by_minus_lambda", "passed through unchanged"),
+        ("no reversal (adversarial training fails)", "class GradReverse(torch.autograd.Function):\n    @staticmethod\n"
+         "    def forward(ctx, x, lambd):\n        return x.view_as(x)\n    @staticmethod\n    def backward(ctx, grad):\n        return grad, None\n",
+         "test_training_with_reversal_removes_the_domain_signal", "reversed gradient"),
+        ("reversal in the forward pass", "def grad_reverse(x, lambd=1.0):\n    return -lambd * x\n",
+         "test_forward_is_the_identity", "on the way forward"),
+        ("lambda ignored", "class GradReverse(torch.autograd.Function):\n    @staticmethod\n    def forward(ctx, x, lambd):\n"
+         "        return x.view_as(x)\n    @staticmethod\n    def backward(ctx, grad):\n        return -grad, None\n",
+         "test_backward_multiplies_the_gradient_by_minus_lambda", "use λ"),
+        ("features detached", "def grad_reverse(x, lambd=1.0):\n    return x.detach()\n",
+         "test_backward_multiplies_the_gradient_by_minus_lambda", "do not detach"),
+        ("discriminator reversed too", "def dann_loss(features, domains, discriminator, lambd=1.0):\n"
+         "    return -lambd * F.binary_cross_entropy_with_logits(discriminator(features).squeeze(-1), domains.float())\n",
+         "test_discriminator_gets_its_ordinary_gradient_and_features_the_reversed_one", "dann_loss is"),
+    ],
+    "6_hint_loss": [
+        ("projection built in forward", "class HintLoss(nn.Module):\n    def __init__(self, student_channels, teacher_channels):\n"
+         "        super().__init__()\n        self.channels = (student_channels, teacher_channels)\n        self.proj = nn.Identity()\n"
+         "    def forward(self, s, t):\n        return F.mse_loss(nn.Conv2d(*self.channels, 1)(s), t.detach())\n",
+         "test_projection_is_registered_and_maps_student_to_teacher", "has no parameters"),
+        ("teacher projected instead of the student", "class HintLoss(nn.Module):\n"
+         "    def __init__(self, student_channels, teacher_channels):\n        super().__init__()\n"
+         "        self.proj = nn.Conv2d(teacher_channels, student_channels, 1)\n"
+         "    def forward(self, s, t):\n        return F.mse_loss(s, self.proj(t.detach()))\n",
+         "test_projection_is_registered_and_maps_student_to_teacher", "student's features into the teacher's space"),
+        ("no projection", "class HintLoss(nn.Module):\n    def __init__(self, student_channels, teacher_channels):\n"
+         "        super().__init__()\n        self.proj = nn.Identity()\n    def forward(self, s, t):\n"
+         "        return F.mse_loss(s, t.detach()[:, :s.shape[1]])\n",
+         "test_projection_is_registered_and_maps_student_to_teacher", "has no parameters"),
+        ("sum instead of mean", "_forward = HintLoss.forward\n"
+         "def _summed(self, s, t):\n    return _forward(self, s, t) * t.numel()\nHintLoss.forward = _summed\n",
+         "test_value_matches_the_formula_and_is_stable_across_calls", "do not sum"),
+        ("no resizing", "def _crop(self, s, t):\n    p = self.proj(s)[..., :t.shape[-2], :t.shape[-1]]\n"
+         "    return F.mse_loss(p, t.detach())\nHintLoss.forward = _crop\n",
+         "test_different_sizes_are_resized_bilinearly", "bilinear"),
+        ("teacher not detached", "def _attached(self, s, t):\n    return F.mse_loss(self.proj(s), t)\nHintLoss.forward = _attached\n",
+         "test_gradients_reach_the_student_and_the_projection_not_the_teacher", "detach them"),
+        ("absolute error", "def _l1(self, s, t):\n    return (self.proj(s) - t.detach()).abs().mean()\nHintLoss.forward = _l1\n",
+         "test_value_matches_the_formula_and_is_stable_across_calls", "squared error"),
+    ],
 }
 CASES = [(ex_id, *case) for ex_id, cases in WRONG.items() for case in cases]
 
@@ -179,6 +250,7 @@ def test_every_exercise_has_a_wrong_solution_set():
 @pytest.mark.parametrize("exercise_id, wrong, code, failing, phrase", CASES, ids=[f"{c[0][:1]}-{c[1]}" for c in CASES])
 def test_wrong_solution_fails_with_a_message_that_teaches(exercise_id, wrong, code, failing, phrase):
     exercise = EXERCISES[exercise_id]
-    results = run_hidden(exercise, exercise.reference + "\n\n" + code)
+    prelude = "\n\n_terms = dkd_terms\n\n" if exercise_id == "4_decoupled_kd" else "\n\n"
+    results = run_hidden(exercise, exercise.reference + prelude + code)
     assert not results[failing]["passed"], f"{wrong}: {failing} passed"
     assert phrase in results[failing]["message"], results[failing]["message"]

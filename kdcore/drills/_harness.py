@@ -61,7 +61,7 @@ def scalar(value, function: str) -> float:
     if value.numel() != 1:
         raise AssertionError(f"{function} should return a single number (a 0-dimensional tensor), got shape "
                              f"{tuple(value.shape)}: reduce with .mean() or .sum() as the statement says")
-    return float(value)
+    return float(value.detach())
 
 
 def model(value, function: str):

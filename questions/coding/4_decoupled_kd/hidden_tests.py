@@ -1,0 +1,109 @@
+"""Hidden tests for exercise 4: DKD's two terms against a per-sample loop written from the
+definitions, the identity KD = TCKD + (1 − p_target) · NCKD, and the behaviour of each term."""
+import math
+
+import harness
+import torch
+import torch.nn.functional as F
+
+from solution import dkd_loss, dkd_terms
+
+torch.set_num_threads(1)
+
+
+def batch(scale=3.0):
+    g = torch.Generator().manual_seed(11)
+    return (torch.randn(6, 5, generator=g, dtype=torch.float64) * scale,
+            torch.randn(6, 5, generator=g, dtype=torch.float64) * scale, torch.randint(0, 5, (6,), generator=g))
+
+
+def kl(p, q):
+    return sum(pi * (math.log(pi) - math.log(qi)) for pi, qi in zip(p, q) if pi > 0)
+
+
+def softmax(z):
+    m = max(z)
+    e = [math.exp(v - m) for v in z]
+    return [v / sum(e) for v in e]
+
+
+def oracle_terms(s, t, y, T):
+    """Per-sample loop over plain Python floats, straight from the definitions."""
+    tckd = nckd = 0.0
+    for si, ti, yi in zip(s.tolist(), t.tolist(), y.tolist()):
+        ps, pt = softmax([v / T for v in si]), softmax([v / T for v in ti])
+        tckd += kl([pt[yi], 1 - pt[yi]], [ps[yi], 1 - ps[yi]])
+        others = [j for j in range(len(si)) if j != yi]
+        nckd += kl(softmax([ti[j] / T for j in others]), softmax([si[j] / T for j in others]))
+    return tckd / len(y), nckd / len(y)
+
+
+def terms(s, t, y, T):
+    tckd, nckd = dkd_terms(s, t, y, T)
+    return harness.scalar(tckd, "dkd_terms (TCKD)"), harness.scalar(nckd, "dkd_terms (NCKD)")
+
+
+def test_terms_match_the_definitions():
+    s, t, y = batch()
+    (tckd, nckd), (want_t, want_n) = terms(s, t, y, 2.0), oracle_terms(s, t, y, 2.0)
+    full = F.kl_div(F.log_softmax(s / 2, -1), F.softmax(t / 2, -1), reduction="none").sum(-1)
+    if abs(nckd - float(full.mean())) < 1e-6:
+        raise AssertionError("your NCKD is the ordinary KL over all classes: remove the target class and renormalise "
+                             "over the others before comparing")
+    assert abs(tckd - want_t) < 1e-6, f"TCKD is {tckd:.6f}, expected {want_t:.6f} (KL between [p_y, 1 − p_y] of teacher and student)"
+    assert abs(nckd - want_n) < 1e-6, f"NCKD is {nckd:.6f}, expected {want_n:.6f} (KL over the non-target classes, renormalised)"
+
+
+def test_classic_kd_decomposes_into_the_two_terms():
+    s, t, y = batch()
+    for i in range(len(y)):
+        tckd, nckd = terms(s[i:i + 1], t[i:i + 1], y[i:i + 1], 4.0)
+        kd = float(F.kl_div(F.log_softmax(s[i] / 4, -1), F.softmax(t[i] / 4, -1), reduction="sum"))
+        p_target = float(F.softmax(t[i] / 4, -1)[y[i]])
+        assert abs(kd - (tckd + (1 - p_target) * nckd)) < 1e-6, (
+            f"sample {i}: KD = {kd:.6f} but TCKD + (1 − p_target) · NCKD = {tckd + (1 - p_target) * nckd:.6f}; "
+            "the decomposition must hold exactly")
+
+
+def test_each_term_vanishes_when_only_the_other_part_differs():
+    s, t, y = batch()
+    rows = torch.arange(len(y))
+    shifted = t.clone()
+    shifted[rows, y] += 2.5  # only the target logit moves: the non-target distribution is unchanged
+    assert abs(terms(shifted, t, y, 4.0)[1]) < 1e-6, "NCKD should be 0 when the student differs only in its target logit"
+    others = t.clone()
+    target_logit = others[rows, y].clone()
+    others += torch.linspace(-1, 1, 5, dtype=torch.float64)  # reshuffle non-target mass ...
+    lse = lambda z: 4.0 * torch.logsumexp(z.masked_fill(F.one_hot(y, 5).bool(), float("-inf")) / 4.0, -1)
+    others[rows, y] = target_logit + (lse(others) - lse(t))  # ... keeping p_target at T = 4 the same
+    assert abs(terms(others, t, y, 4.0)[0]) < 1e-6, "TCKD should be 0 when the student's target probability equals the teacher's"
+
+
+def test_weights_and_temperature_squared():
+    s, t, y = batch()
+    want_t, want_n = oracle_terms(s, t, y, 4.0)
+    got = harness.scalar(dkd_loss(s, t, y, alpha=0.5, beta=3.0, T=4.0), "dkd_loss")
+    if abs(got - (0.5 * want_t + 3.0 * want_n)) < 1e-6:
+        raise AssertionError("dkd_loss is missing the T² factor")
+    if abs(got - 16 * (3.0 * want_t + 0.5 * want_n)) < 1e-6:
+        raise AssertionError("alpha weights TCKD and beta weights NCKD: you swapped them")
+    want = 16 * (0.5 * want_t + 3.0 * want_n)
+    assert abs(got - want) < 1e-5, f"dkd_loss gave {got:.6f}, expected T²·(α·TCKD + β·NCKD) = {want:.6f}"
+
+
+def test_gradient_reaches_the_student_only():
+    s, t, y = batch()
+    s, t = s.clone().requires_grad_(), t.clone().requires_grad_()
+    dkd_loss(s, t, y).backward()
+    assert s.grad is not None and s.grad.abs().sum() > 0, "no gradient reached the student logits"
+    assert t.grad is None or t.grad.abs().sum() == 0, "gradient flowed into the teacher logits: detach them"
+
+
+def test_large_logits_stay_finite():
+    s, t, y = batch(scale=1000.0)
+    s = s.float().requires_grad_()
+    loss = dkd_loss(s, t.float(), y)
+    harness.scalar(loss, "dkd_loss with logits around ±1000")
+    loss.backward()
+    assert torch.isfinite(s.grad).all(), ("the gradient is NaN or infinite for large logits: removing the target by "
+                                          "zeroing a probability and then taking its log gives log(0); mask the logit instead")
