@@ -61,12 +61,13 @@ def demo_link(question) -> None:
                      query_params=question.demo_query or None)
 
 
-def question_header(question, content_lang: str) -> None:
+def question_header(question, content_lang: str, as_choice: bool = False) -> None:
+    """Badges and the question; `as_choice` shows the multiple-choice stem, which fits its options."""
     badges = [topic_name(question.topic), t(f"drills.level_{question.difficulty}")]
     if question.source:
         badges.append(t("drills.from_source"))
     st.caption(" · ".join(badges) + "  ·  " + ", ".join(question.tags))
-    st.markdown(f"#### {question.q(content_lang)}")
+    st.markdown(f"#### {question.choice_question(content_lang) if as_choice else question.q(content_lang)}")
 
 
 def answer_card(question, content_lang: str) -> None:

@@ -49,7 +49,7 @@ def mock_interview(store, pool, by_id, content_lang) -> None:
                 store.record(question.id, "mock", scheduler.rating_for_coverage(round(score * 100), 100), score)
 
         with st.container(border=True):
-            dw.question_header(question, content_lang)
+            dw.question_header(question, content_lang, as_choice=question.choice is not None)
             if question.choice:
                 dw.choice_block(question, content_lang, f"mock{position}", lambda r: record(float(r["correct"])))
             else:

@@ -28,7 +28,7 @@ if not pool:
 def practise(prefix: str, question, block, on_done) -> None:
     """Show one practice question with `block` (choice or self-check); once answered, offer the next one."""
     with st.container(border=True):
-        dw.question_header(question, content_lang)
+        dw.question_header(question, content_lang, as_choice=block is dw.choice_block)
         if block(question, content_lang, prefix, on_done) is not None and st.button(t("drills.next"), key=f"{prefix}_next"):
             # forget the answered question's widgets; skip it so the next run picks another one
             for key in [k for k in st.session_state if str(k).startswith(f"{prefix}_")]:

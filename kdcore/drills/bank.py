@@ -5,7 +5,9 @@ Each file holds a list of questions. A question is
      "source": true only for questions taken from the source article,
      "en": {"q", "a", "points": [...]}, "zh": {"q", "a", "points": [...]},
      optional "original": {"zh", "en"}   the source article's own answer, kept verbatim,
-     optional "choice": {"answer": i, "en": {"options", "explanation"}, "zh": {...}}}
+     optional "choice": {"answer": i, "en": {"question", "options", "explanation"}, "zh": {...}}}
+A choice block carries its own stem ("question"): it is shown instead of the open question, whose
+model answer would otherwise not fit four short options.
 `load_bank` validates every field and names the file and question of any mistake, so a typo in
 the data fails the tests instead of showing a broken card to a learner.
 """
@@ -19,7 +21,7 @@ from ..errors import DataUnavailable, KDLabError
 QUESTIONS_DIR = Path(__file__).resolve().parents[2] / "questions"
 LANGS = ("en", "zh")
 TOPICS = ("kd_basics", "temperature", "loss", "features", "transfer", "domain_adaptation", "nlp",
-          "compression", "pitfalls")
+          "compression", "pitfalls", "advanced", "recommender")
 DIFFICULTIES = (1, 2, 3)  # 1 = junior screen, 2 = mid-level interview, 3 = research-lab deep dive
 DEMO_PAGES = ("lab", "soft_labels", "curves", "methods", "transfer", "nlp")
 
@@ -38,7 +40,7 @@ class Question:
     source: bool               # taken from the source article
     text: dict                 # lang -> {"q", "a", "points"}
     original: dict | None      # lang -> the source article's own (shorter) answer
-    choice: dict | None        # {"answer": i, lang -> {"options", "explanation"}}
+    choice: dict | None        # {"answer": i, lang -> {"question", "options", "explanation"}}
 
     def q(self, lang: str) -> str:
         return self.text[lang]["q"]
@@ -48,6 +50,9 @@ class Question:
 
     def points(self, lang: str) -> list[str]:
         return self.text[lang]["points"]
+
+    def choice_question(self, lang: str) -> str:
+        return self.choice[lang]["question"]
 
     @property
     def demo_page(self) -> str:
@@ -104,6 +109,7 @@ def parse_question(raw: dict, where: str) -> Question:
         counts = set()
         for lang in LANGS:
             block = choice.get(lang, {})
+            _require(_nonempty_str(block.get("question")), "bank_missing", where, field=f"choice.{lang}.question")
             options = block.get("options")
             _require(_texts(options, 3), "bank_too_few", where, field=f"choice.{lang}.options", count=3)
             _require(len(set(options)) == len(options), "bank_repeats", where, field=f"choice.{lang}.options")
@@ -115,12 +121,18 @@ def parse_question(raw: dict, where: str) -> Question:
     return Question(raw["id"], raw["topic"], raw["difficulty"], tuple(tags), demo, source, text, original, choice)
 
 
+def _stem_key(text: str) -> str:
+    """A question's text without case, spaces and punctuation: two stems equal here ask the same thing."""
+    return "".join(ch for ch in text.casefold() if ch.isalnum())
+
+
 def load_bank(directory: Path = QUESTIONS_DIR) -> tuple[Question, ...]:
-    """Every question in `directory/*.json`, validated; ids must be unique across files."""
+    """Every question in `directory/*.json`, validated; ids must be unique across files, and no open
+    question or multiple-choice stem may repeat another one in either language."""
     files = sorted(Path(directory).glob("*.json"))
     if not files:
         raise DataUnavailable("bank_empty", directory=str(directory))
-    questions, seen = [], set()
+    questions, seen, stems = [], set(), {}
     for path in files:
         try:
             raw_list = json.loads(path.read_text(encoding="utf-8"))
@@ -131,6 +143,12 @@ def load_bank(directory: Path = QUESTIONS_DIR) -> tuple[Question, ...]:
             question = parse_question(raw, f"{path.name}[{index}]")
             _require(question.id not in seen, "bank_duplicate", path.name, id=question.id)
             seen.add(question.id)
+            for lang in LANGS:
+                texts = [question.q(lang)] + ([question.choice_question(lang)] if question.choice else [])
+                for text in texts:
+                    other = stems.setdefault((lang, _stem_key(text)), question.id)
+                    _require(other == question.id, "bank_duplicate_question", f"{path.name} ({question.id})",
+                             lang=lang, other=other, text=text)
             questions.append(question)
     return tuple(questions)
 
