@@ -36,7 +36,7 @@ class Question:
     topic: str
     difficulty: int
     tags: tuple[str, ...]
-    demo: str                  # page url path plus optional query, e.g. "soft_labels?T=8"
+    demo: str                  # page url path plus optional query, e.g. "soft_labels?T=8"; "" for none
     source: bool               # taken from the source article
     text: dict                 # lang -> {"q", "a", "points"}
     original: dict | None      # lang -> the source article's own (shorter) answer
@@ -88,8 +88,9 @@ def parse_question(raw: dict, where: str) -> Question:
              choices=", ".join(map(str, DIFFICULTIES)))
     tags = raw.get("tags")
     _require(_texts(tags, 1), "bank_too_few", where, field="tags", count=1)
-    demo = raw.get("demo", "")
-    _require(demo.split("?", 1)[0] in DEMO_PAGES, "bank_demo", where, choices=", ".join(DEMO_PAGES))
+    demo = raw.get("demo", "")  # empty: no page of the app shows this idea
+    _require(isinstance(demo, str) and (demo == "" or demo.split("?", 1)[0] in DEMO_PAGES), "bank_demo", where,
+             choices=", ".join(DEMO_PAGES))
     for lang in LANGS:
         block = raw.get(lang)
         _require(isinstance(block, dict), "bank_missing", where, field=lang)
