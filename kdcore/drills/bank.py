@@ -179,5 +179,7 @@ def statistics(questions, exercises=()) -> dict:
         "from_source": sum(q.source for q in questions),
         "original": sum(not q.source for q in questions),
         "multiple_choice": sum(q.choice is not None for q in questions),
+        "choice_without_stem": sum(q.choice is not None and not all(q.choice_question(lang).strip() for lang in LANGS)
+                                   for q in questions),
         "coding_exercises": len(exercises),
     }
