@@ -5,7 +5,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from kdcore.drills import bank
+from kdcore.drills import bank, scheduler
 from kdcore.drills.store import ProgressStore
 from kdcore.errors import KDLabError
 
@@ -22,12 +22,16 @@ def load_bank():
 
 
 def open_store() -> ProgressStore:
-    """The learner's progress store; stops the page with a clear message if it cannot be opened."""
+    """The learner's progress store, scheduling with their fitted FSRS parameters when a fit exists;
+    stops the page with a clear message if it cannot be opened."""
     try:
         store = ProgressStore()
     except KDLabError as err:
         show_error(err)
         st.stop()
+    fit = scheduler.load_fit(store.path)
+    if fit is not None:
+        store.scheduler = scheduler.make_scheduler(parameters=fit.parameters)
     if store.recovered_from is not None:
         st.warning(t("drills.recovered", path=store.recovered_from.name, reason=store.recovery_reason))
     return store

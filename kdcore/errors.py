@@ -100,6 +100,10 @@ MESSAGES = {
     "prompt_length": "The prompt length must be between 1 and the context ({context}).",
     # drills: question bank (v2)
     "bank_duplicate_question": "{where}: the {lang} question repeats {other}: {text!r}",
+    # drills: fitting FSRS to the learner's reviews
+    "fsrs_too_few": "FSRS can be fitted to your reviews once {need} of them come a day or more after the card's "
+                    "previous review; you have {have}. Until then the default parameters are used.",
+    "fsrs_optimizer_missing": "Fitting FSRS needs its optimizer (pip install \"fsrs[optimizer]\"): {reason}",
 }
 
 

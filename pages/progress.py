@@ -2,8 +2,9 @@
 import streamlit as st
 
 from kdapp import drill_widgets as dw
+from kdapp import fsrs_view
 from kdapp.ui import t
-from kdcore.drills import charts, mastery
+from kdcore.drills import charts, mastery, scheduler
 from kdcore.drills.bank import TOPICS
 from kdcore.errors import KDLabError
 
@@ -34,6 +35,7 @@ else:
                    t("progress.col_seen"): r["seen"], t("progress.due"): r["due"],
                    t("progress.retention"): "—" if r["retention"] is None else f"{r['retention']:.0%}"} for r in rows],
                  hide_index=True, width="stretch")
+    fsrs_view.memory_model(store, reviews)
 mocks = store.scores("mock")
 if mocks:
     st.plotly_chart(charts.scores_figure(mocks, t("progress.mock_title"), t("progress.mock_score")), key="progress_mocks")
@@ -65,7 +67,7 @@ def import_upload() -> None:
 
 def reset() -> None:
     st.session_state["progress_reset_confirm"] = False
-    guarded(store.reset, lambda _: t("progress.reset_done"))
+    guarded(lambda: (store.reset(), scheduler.forget_fit(store.path)), lambda _: t("progress.reset_done"))
 
 
 with e2:

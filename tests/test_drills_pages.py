@@ -119,7 +119,7 @@ def test_progress_dashboard_and_reset(app_page):
     at = app_page("progress.py")
     values = {m.label: m.value for m in at.metric}
     assert values["Answers"] == "2" and values["Streak"] == "1 days" and values["Questions seen"] == f"2 / {len(BY_ID)}"
-    assert len(at.get("plotly_chart")) == 3  # mastery, history, mock interviews
+    assert len(at.get("plotly_chart")) == 4  # mastery, history, predicted retention, mock interviews
     assert at.button(key="progress_reset").disabled
     at.checkbox(key="progress_reset_confirm").check().run()
     at.button(key="progress_reset").click().run()

@@ -48,3 +48,12 @@ def scores_figure(scores: list[dict], title: str, label: str) -> go.Figure:
                                mode="lines+markers", name=label))
     fig.update_layout(title=title, yaxis=dict(title=label, range=[0, 105]), **LAYOUT)
     return fig
+
+
+def retention_forecast_figure(rows: list[dict], target: float, labels: dict[str, str]) -> go.Figure:
+    """Predicted recall (%) of the reviewed cards over the coming days, with the scheduler's target (0..1)."""
+    fig = go.Figure(go.Scatter(x=[r["day"] for r in rows], y=[round(100 * r["retention"], 1) for r in rows],
+                               mode="lines+markers", name=labels["retention"], line=dict(color="#59a14f")))
+    fig.add_hline(y=100 * target, line_dash="dot", annotation_text=labels["target"])
+    fig.update_layout(title=labels["title"], yaxis=dict(title=labels["retention"], range=[0, 100]), **LAYOUT)
+    return fig

@@ -4,7 +4,7 @@ Retention per topic is FSRS's own estimate: the mean probability of recalling ea
 today. Streak counts consecutive calendar days (UTC, up to today or yesterday) with a review.
 """
 from collections import Counter, defaultdict
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, timezone
 
 from . import scheduler as sched
 from .bank import TOPICS
@@ -49,3 +49,15 @@ def history(reviews) -> list[dict]:
         answers[day] += 1
         total[day] += r["score"]
     return [{"day": day, "answers": answers[day], "mean_score": total[day] / answers[day]} for day in sorted(answers)]
+
+
+def retention_forecast(store, when: datetime | None = None, days: int = 30) -> list[dict]:
+    """FSRS's predicted share of the reviewed cards the learner would still recall on each of the next
+    `days` days if they stopped reviewing now: mean recall probability per day ([] before any review)."""
+    when = when or sched.now_utc()
+    reviewed = [card for card in store.cards().values() if card.last_review is not None]
+    if not reviewed:
+        return []
+    return [{"day": (when + timedelta(days=d)).astimezone(timezone.utc).date().isoformat(),
+             "retention": sum(sched.retrievability(store.scheduler, card, when + timedelta(days=d))
+                              for card in reviewed) / len(reviewed)} for d in range(days + 1)]
