@@ -80,6 +80,8 @@ WRONG = {  # exercise -> [(what is wrong, code appended to the reference, failin
         ("student never trained", "def train_student(student, teacher_logits, X, y, T=4.0, alpha=0.9, epochs=300, lr=0.01):\n"
          "    distillation_loss(student(X), teacher_logits, y, T, alpha)\n    return student\n",
          "test_student_learns_from_the_teacher_when_labels_are_noisy", "test accuracy"),
+        ("returns a list", "def soft_targets(logits, T):\n    return F.softmax(logits / T, -1).tolist()\n",
+         "test_soft_targets_are_probabilities", "should return a torch.Tensor, but it returned list"),
         ("returns NaN", "def distillation_loss(student_logits, teacher_logits, labels, T=4.0, alpha=0.9):\n"
          "    return (student_logits * float('nan')).sum()\n", "test_distillation_loss_value", "NaN"),
         ("returns nothing", "def train_student(student, teacher_logits, X, y, T=4.0, alpha=0.9, epochs=300, lr=0.01):\n"

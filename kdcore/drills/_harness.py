@@ -13,7 +13,7 @@ import sys
 import time
 import traceback
 
-TEST_SECONDS = 20  # wall-clock limit per hidden test; the sandbox's limits still cap the whole run
+TEST_SECONDS = 20  # wall-clock limit per hidden test (a hidden_tests module may set its own TEST_SECONDS)
 
 
 class TestTimeout(Exception):
@@ -21,9 +21,9 @@ class TestTimeout(Exception):
 
 
 def describe(err: BaseException) -> str:
-    """`Type: message`, plus the line of solution.py where it happened when it happened there."""
+    """`Type: message`, plus the line and function of solution.py where it happened, if it did."""
     where = [frame for frame in traceback.extract_tb(err.__traceback__) if frame.filename.endswith("solution.py")]
-    location = f" (solution.py, line {where[-1].lineno}: {where[-1].line})" if where else ""
+    location = f" (solution.py, line {where[-1].lineno} in {where[-1].name}: {where[-1].line})" if where else ""
     if isinstance(err, AssertionError):
         return (str(err) or "a check failed") + location
     if isinstance(err, NotImplementedError) and not str(err):
@@ -93,20 +93,21 @@ class Spy:
         return False
 
 
-def _alarm(signum, frame):
-    raise TestTimeout(f"this test did not finish within {TEST_SECONDS} s.")
-
-
 def run_tests(module) -> list[dict]:
     """Every test_* function of `module`: [{"name", "passed", "message", "seconds"}]."""
     results = []
+    limit = getattr(module, "TEST_SECONDS", TEST_SECONDS)
     alarm = hasattr(signal, "SIGALRM")
+
+    def stop(signum, frame):
+        raise TestTimeout(f"this test did not finish within {limit:g} s.")
+
     if alarm:
-        signal.signal(signal.SIGALRM, _alarm)
+        previous = signal.signal(signal.SIGALRM, stop)
     for name, fn in [(n, f) for n, f in vars(module).items() if n.startswith("test_") and callable(f)]:
         started = time.perf_counter()
         if alarm:
-            signal.setitimer(signal.ITIMER_REAL, TEST_SECONDS)
+            signal.setitimer(signal.ITIMER_REAL, limit)
         try:
             fn()
             passed, message = True, ""
@@ -117,6 +118,8 @@ def run_tests(module) -> list[dict]:
                 signal.setitimer(signal.ITIMER_REAL, 0)
         results.append({"name": name, "passed": passed, "message": message,
                         "seconds": time.perf_counter() - started})
+    if alarm:
+        signal.signal(signal.SIGALRM, previous)
     return results
 
 
