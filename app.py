@@ -17,6 +17,7 @@ PAGES = [
     ("learn", "methods.py", "methods", "🧰"),
     ("learn", "transfer.py", "transfer", "🔁"),
     ("learn", "nlp.py", "nlp", "🔤"),
+    ("learn", "recommender.py", "recommender", "🛒"),
     ("practice", "drills.py", "drills", "🎯"),
     ("practice", "coding.py", "coding", "💻"),
     ("practice", "progress.py", "progress", "📊"),

@@ -179,3 +179,11 @@ def test_corrupt_progress_file_is_kept_and_reported(app_page, fresh_progress):
     at = app_page("progress.py")
     assert "could not be read" in texts(at.warning) and "nothing was deleted" in texts(at.warning)
     assert list(fresh_progress.glob("progress.corrupt-*.db"))
+
+
+def test_recommender_lesson_says_what_a_demo_needs_and_counts_the_questions(app_page):
+    at = app_page("recommender.py")
+    assert not at.exception, at.exception
+    assert "MovieLens 100K" in texts(at.warning)
+    questions = [q for q in BY_ID.values() if q.topic == "recommender"]
+    assert f"{len(questions)} interview questions on recommender systems" in texts(at.markdown)
