@@ -46,7 +46,7 @@ def show_sweep(result) -> None:
         return
     param = t(f"curves.param_{config.param}")
     st.markdown("##### " + t("curves.sweep_title", param=param, seeds=len(config.seeds),
-                             test_set=test_set(result.test_description)))
+                             test_set=test_set(result.test_set)))
     fig = sweep_figure(result)
     export.chart(fig, f"sweep-{config.param}", key="curves_chart")
     xs = [p["x"] for p in result.points]

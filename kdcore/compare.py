@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass
 from . import methods, models, registry
 from .config import MethodConfig, RunConfig, StudentConfig
 from .core import open_run, train_student
+from .data import TestSet, json_test_set
 from .events import Done
 
 # Ten entries that all run on the default MLP student (attention transfer needs a CNN student).
@@ -41,7 +42,7 @@ class CompareConfig:
 @dataclass(eq=False)
 class CompareResult:
     config: CompareConfig
-    test_description: str
+    test_set: TestSet | str
     teacher_accuracy: float
     rows: list[dict]  # method, mean, sd, per_seed [accuracy per seed], seconds (mean wall s per run), cpu_seconds
     seconds: float
@@ -49,7 +50,7 @@ class CompareResult:
     def to_dict(self) -> dict:
         """JSON-ready: `results` (baseline first) and `baseline` (the hard-label row)."""
         return {"results": self.rows, "baseline": self.rows[0], "teacher_accuracy": self.teacher_accuracy,
-                "seeds": list(self.config.run.seeds), "test_set": self.test_description, "seconds": self.seconds,
+                "seeds": list(self.config.run.seeds), "test_set": json_test_set(self.test_set), "seconds": self.seconds,
                 "config": asdict(self.config)}
 
 
@@ -85,5 +86,5 @@ def run_compare(config: CompareConfig, data=None):
              "sd": statistics.stdev(accuracies[name]) if len(accuracies[name]) > 1 else 0.0,
              "per_seed": accuracies[name], "seconds": statistics.fmean(wall[name]),
              "cpu_seconds": statistics.fmean(cpu[name])} for name in accuracies]
-    yield Done(result=CompareResult(config, core.data.test_description, core.teacher.test_accuracy, rows,
+    yield Done(result=CompareResult(config, core.data.test_set, core.teacher.test_accuracy, rows,
                                     time.perf_counter() - start))

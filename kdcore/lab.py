@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass
 from . import profile
 from .config import MethodConfig, RunConfig
 from .core import agreement, open_run, train_student
+from .data import TestSet, json_test_set
 from .events import Done, Phase, recorded
 from .teacher import Teacher
 
@@ -23,7 +24,7 @@ HARD = MethodConfig("hard", ())
 @dataclass(eq=False)
 class LabResult:
     config: RunConfig
-    test_description: str
+    test_set: TestSet | str
     teacher: Teacher
     teacher_profile: dict  # params, flops, latency_ms
     student_profile: dict
@@ -62,7 +63,7 @@ class LabResult:
                 "teacher_flops": self.teacher_profile["flops"], "student_flops": self.student_profile["flops"],
                 "teacher_latency_ms": self.teacher_profile["latency_ms"],
                 "student_latency_ms": self.student_profile["latency_ms"],
-                "teacher_cached": self.teacher.cached, "test_set": self.test_description,
+                "teacher_cached": self.teacher.cached, "test_set": json_test_set(self.test_set),
                 "seconds": self.seconds, "config": asdict(self.config), **self.readout()}
 
 
@@ -84,7 +85,7 @@ def run_lab(config: RunConfig, data=None):
         per_seed[-1][f"{phase}_accuracy"] = (logits.argmax(1) == core.data.y_test).float().mean().item()
         per_seed[-1][f"{phase}_agreement"] = agreement(logits, teacher.test_logits)
     yield Phase(progress=stages.at(len(runs), 1.0), phase="profile")
-    result = LabResult(config, core.data.test_description, teacher, profile.profile(teacher.model, core.data.in_shape),
+    result = LabResult(config, core.data.test_set, teacher, profile.profile(teacher.model, core.data.in_shape),
                        profile.profile(student, core.data.in_shape), per_seed, curves,
                        {k: v.cpu() for k, v in student.state_dict().items()}, time.perf_counter() - start)
     yield Done(result=result)
