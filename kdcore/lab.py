@@ -6,12 +6,11 @@ The default is the setting where distillation clearly helps on real data: the st
 labels of only 10 % of the training images, while the teacher's soft labels cover every image (the
 transfer set). Soft targets then act as a strong regulariser (Hinton et al. 2015, §3 and §6).
 """
-import math
 import statistics
 import time
 from dataclasses import asdict, dataclass
 
-from . import profile
+from . import profile, readout
 from .config import MethodConfig, RunConfig
 from .core import agreement, open_run, train_student
 from .data import TestSet, json_test_set
@@ -40,16 +39,11 @@ class LabResult:
     def readout(self) -> dict:
         """The numbers the plain-words panel reads: gain in points, share of the teacher's accuracy
         the student keeps, its size relative to the teacher, and a verdict: "gain" or "loss" when
-        the difference exceeds twice the noise, else "noise". The noise is the larger of the
-        seed-to-seed spread and the sampling error of a difference of two accuracies measured on
-        n test images, sqrt(2 p (1 − p) / n)."""
+        the difference exceeds twice the noise (kdcore.readout), else "noise"."""
         kd, kd_sd = self.mean_sd("kd_accuracy")
         base, base_sd = self.mean_sd("baseline_accuracy")
-        n = len(self.teacher.test_logits) * len(self.per_seed)
-        noise = max(kd_sd, base_sd, math.sqrt(2 * kd * (1 - kd) / n))
-        gain = kd - base
-        verdict = "gain" if gain > 2 * noise else "loss" if gain < -2 * noise else "noise"
-        return {"gain_points": 100 * gain, "noise_points": 100 * noise, "verdict": verdict,
+        level = readout.noise(kd, len(self.teacher.test_logits) * len(self.per_seed), kd_sd, base_sd)
+        return {"gain_points": 100 * (kd - base), "noise_points": 100 * level, "verdict": readout.verdict(kd - base, level),
                 "kept_percent": 100 * kd / self.teacher.test_accuracy,
                 "size_percent": 100 * self.student_profile["params"] / self.teacher_profile["params"]}
 
