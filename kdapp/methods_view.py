@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from kdcore import registry
+from kdcore import readout, registry
 from kdcore.plots.methods import accuracy_bars, time_bars
 
 from .ui import lang, t, test_set
@@ -67,6 +67,22 @@ def running_label(event) -> str:
         else t("methods.teacher_phase")
 
 
+def says(result: dict) -> None:
+    """The plain-words readout: which methods beat hard labels beyond noise (kdcore.readout)."""
+    st.markdown(f"**{t('methods.readout_title')}**")
+    verdicts = readout.against_baseline(result["results"], result["test_set"].get("n", 0))
+    lines = []
+    for kind in ("gain", "loss", "noise"):
+        chosen = [v for v in verdicts if v["verdict"] == kind]
+        if chosen:
+            names = ", ".join(f"{name_of(v['method'])} ({v['gain_points']:+.1f})" for v in chosen)
+            lines.append(t(f"methods.readout_{kind}", names=names, noise=2 * max(v["noise_points"] for v in chosen)))
+    st.info("\n\n".join(lines))
+    if len(result["seeds"]) == 1:
+        st.warning(t("methods.one_seed"))
+    st.caption(t("methods.next"))
+
+
 def results(result: dict) -> None:
     st.subheader(t("methods.results"))
     st.caption(t("methods.teacher_acc", acc=result["teacher_accuracy"], test=test_set(result["test_set"])))
@@ -79,8 +95,11 @@ def results(result: dict) -> None:
         t("methods.col_seconds"): [f"{r['seconds']:.1f}" for r in rows],
         t("methods.col_cpu"): [f"{r['cpu_seconds']:.1f}" for r in rows]}), hide_index=True, key="methods_table")
     names = {r["method"]: name_of(r["method"]) for r in rows}
-    st.plotly_chart(accuracy_bars(rows, names, t("methods.chart_title", n=len(result["seeds"])),
-                                  t("methods.axis_accuracy") + " (%)"), key="methods_accuracy_chart")
+    bars = accuracy_bars(rows, names, t("methods.chart_title", n=len(result["seeds"])), t("methods.axis_accuracy") + " (%)")
+    st.plotly_chart(bars, key="methods_accuracy_chart")
+    if bars.layout.yaxis.range[0] > 0:
+        st.caption(t("methods.axis_note", low=bars.layout.yaxis.range[0]))
+    says(result)
     st.plotly_chart(time_bars(rows, names, t("methods.time_title"), t("methods.axis_seconds")),
                     key="methods_time_chart")
     st.caption(t("methods.total", s=result["seconds"]))

@@ -7,7 +7,7 @@ import pytest
 from conftest import finish
 
 from kdapp.i18n import text
-from kdcore import methods, registry, schemes
+from kdcore import methods, readout, registry, schemes
 
 
 def test_strings_cover_every_method_scheme_and_hyper_parameter():
@@ -60,6 +60,10 @@ def test_comparison_run_shows_measured_numbers(app_page):
     spec = json.loads(at.get("plotly_chart")[0].proto.spec)
     bars = spec["data"][0]["y"]
     assert bars == pytest.approx([100 * row["mean"] for row in result["results"]])
+    verdicts = readout.against_baseline(result["results"], result["test_set"]["n"])
+    said = at.info[0].value
+    assert all(text(f"methods.m_{v['method']}_name") + f" ({v['gain_points']:+.1f})" in said for v in verdicts)
+    assert "One seed" in at.warning[0].value  # one seed cannot tell: the page says so
 
 
 def test_incompatible_pair_is_explained(app_page):
