@@ -14,7 +14,7 @@ def test_answer_a_multiple_choice_question_and_see_the_score(page, app_url):
     page.locator("[data-testid='stButtonGroup'] button").filter(has_text="Multiple choice").click()
     page.get_by_text("Score this session: 0 / 0").wait_for()
     wait_idle(page)
-    choices = {q.q("en"): q for q in default_bank() if q.choice}
+    choices = {q.choice_question("en"): q for q in default_bank() if q.choice}  # the stem is the heading
     question = None
     for _ in range(60):  # the flashcard heading can linger for a moment after switching modes
         question = choices.get(page.locator("h4").first.inner_text().strip())
