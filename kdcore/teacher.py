@@ -47,7 +47,7 @@ def _restore(entry: dict, data: Dataset) -> Teacher:
     config = TeacherConfig(**entry["config"])
     model = models.build(config.family, data.in_shape, data.num_classes, config.width)
     model.load_state_dict(entry["state_dict"])
-    model.eval()
+    model.to(memory_format=torch.channels_last if config.channels_last else torch.contiguous_format).eval()
     curve = [row if isinstance(row, dict) else {"phase": "teacher", "seed": None, "epoch": row[0], "accuracy": row[1]}
              for row in entry["curve"]]
     return Teacher(model, entry["train_logits"], entry["test_logits"], entry["test_accuracy"], entry["seconds"], True,
@@ -67,7 +67,8 @@ def train_teacher(config: TeacherConfig, data: Dataset, device="cpu"):
     eval_x, eval_y = data.x_test[:1000], data.y_test[:1000]  # live curve on a slice; final number on all
     shift = config.shift if config.shift is not None else max(1, round(2 * data.in_shape[1] / 28))
     events = fit(model, data.x_train, data.y_train, epochs=config.epochs, lr=config.lr, batch_size=config.batch_size,
-                 shift=shift, seed=config.seed, x_eval=eval_x, y_eval=eval_y, device=device)
+                 shift=shift, seed=config.seed, x_eval=eval_x, y_eval=eval_y, device=device,
+                 channels_last=config.channels_last)
     for event in events:
         event = dataclasses.replace(event, phase="teacher")
         if isinstance(event, Epoch):
