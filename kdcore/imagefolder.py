@@ -60,6 +60,19 @@ def read(path: str) -> dict:
     return entry
 
 
+def store_upload(raw: bytes) -> str:
+    """Keep an uploaded .zip in the cache folder under its content hash (written atomically, size
+    checked first) and return its path: the only file an upload ever writes."""
+    if len(raw) > MAX_SOURCE_BYTES:
+        raise ConfigError("imagefolder_too_big", file="upload", size=len(raw), limit=MAX_SOURCE_BYTES)
+    path = cache.path_for(f"upload-{hashlib.sha256(raw).hexdigest()[:16]}").with_suffix(".zip")
+    if not path.exists():
+        tmp = path.with_name(f".tmp-{os.getpid()}-{path.name}")
+        tmp.write_bytes(raw)
+        os.replace(tmp, path)
+    return str(path)
+
+
 class _Source:
     """A folder's or a zip's files: names (POSIX, relative), sizes, bytes."""
 

@@ -12,16 +12,22 @@ from collections.abc import Iterator
 import torch
 from torch import nn
 
-from .augment import random_shift
+from .augment import random_crop_flip, random_shift
 from .device import autocast, bf16_supported, threads
 from .errors import ConfigError
 from .events import Epoch, Step
 from .methods import Distiller, HardLabels
 from .profile import flops
+from .schema import Choice
 
 EVAL_BATCH = 256  # images per evaluation forward pass: 1.7× faster than 2,048 on a CPU (cache-sized)
 ONE_THREAD_BELOW = 50_000_000  # forward FLOPs per batch under which training runs on one thread
 GPU_REPORT_EVERY = 16  # steps between loss read-backs on a GPU
+OPTIMIZERS = {
+    "adam": lambda params, lr, decay: torch.optim.Adam(params, lr=lr, weight_decay=decay),
+    "sgd": lambda params, lr, decay: torch.optim.SGD(params, lr=lr, momentum=0.9, nesterov=True, weight_decay=decay),
+}
+AUGMENTATIONS = {"shift": random_shift, "crop-flip": random_crop_flip}
 
 
 @torch.inference_mode()
@@ -55,7 +61,7 @@ def fit(model: nn.Module, x: torch.Tensor, y: torch.Tensor, *, epochs: int, meth
         labelled: torch.Tensor | None = None, x_eval: torch.Tensor | None = None, y_eval: torch.Tensor | None = None,
         batch_size: int = 128, lr: float = 3e-3, weight_decay: float = 0.0, shift: int = 0, seed: int = 0,
         steps_per_epoch: int | None = None, device: torch.device | str = "cpu", channels_last: bool = False,
-        amp: bool = False):
+        amp: bool = False, augment: str = "shift", optimizer: str = "adam"):
     """Train `model` in place with `method` (default: hard labels): yields a Step per step and an
     Epoch at each epoch end (with the accuracy on x_eval/y_eval when given); returns the model.
 
@@ -63,6 +69,9 @@ def fit(model: nn.Module, x: torch.Tensor, y: torch.Tensor, *, epochs: int, meth
     method may use (default all). teacher_logits: (N, C) precomputed teacher outputs aligned with x;
     used when the method consumes the teacher and there is no augmentation, else `teacher` is run.
     The method's forward receives `progress`, the share of training done before the step (0 → 1).
+    shift, augment: augmentation by up to `shift` px: "shift" (background-filled translations, digits)
+    or "crop-flip" (reflect-padded crops and left–right mirroring, natural images); see kdcore.augment.
+    optimizer: "adam", or "sgd" (Nesterov momentum 0.9); both follow a one-cycle schedule peaking at lr.
     channels_last: keep the model's weights in NHWC order (1.5–2× faster convolutions and pooling on
     CPUs; the same arithmetic up to float rounding, so not bitwise the NCHW result).
     amp: bf16 autocast for the forward pass where the device runs bf16 natively (`device.bf16_supported`).
@@ -97,14 +106,15 @@ def fit(model: nn.Module, x: torch.Tensor, y: torch.Tensor, *, epochs: int, meth
     steps_per_epoch = steps_per_epoch or math.ceil(len(x) / batch_size)
     total = epochs * steps_per_epoch
     params = list(model.parameters()) + list(method.parameters())
-    optimizer = torch.optim.Adam(params, lr=lr, weight_decay=weight_decay)
+    optimizer = OPTIMIZERS[Choice(tuple(OPTIMIZERS)).check("optimizer", optimizer)](params, lr, weight_decay)
+    augmentation = AUGMENTATIONS[Choice(tuple(AUGMENTATIONS)).check("augment", augment)]
     schedule = torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=lr, total_steps=total)
     start = time.perf_counter()
 
     for step, idx in enumerate(_batches(len(x), batch_size, total, generator), start=1):
         with threads(n_threads):
             idx = idx.to(device)
-            xb = random_shift(x[idx], shift, generator)
+            xb = augmentation(x[idx], shift, generator) if shift else x[idx]
             with autocast(device, bf16):
                 student_out = _outputs(model, xb, needs_features)
                 teacher_out = None
