@@ -25,6 +25,7 @@ DIGITS = tuple(str(i) for i in range(10))
 FASHION = ("T-shirt", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot")
 CIFAR = ("airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck")
 SUBSET = Range(10, 10**7, integer=True)  # training images kept by `subset`
+COLOUR_SUBSET = 20_000  # colour images kept when `subset` is None: the Lab's CIFAR-10 run stays live on a CPU
 
 
 @dataclass(frozen=True)
@@ -162,11 +163,14 @@ def _cifar10(root, **_):
 
 
 def _image_folder(path, **_):
-    """A folder or .zip of class folders; without test/ a stratified 20 % held-out split."""
+    """A folder or .zip of class folders; without test/ a stratified 20 % held-out split. Both sets are
+    shuffled (seeded), so any slice of the test set (the live curves' 1,000 images) has every class."""
     d = imagefolder.read(path)
     x, y = d["x_train"].numpy(), d["y_train"].numpy()
     if "x_test" in d:
-        x_test, y_test, kind = d["x_test"].numpy(), d["y_test"].numpy(), "official"
+        rng = np.random.default_rng(SPLIT_SEED)
+        train, test = rng.permutation(len(y)), rng.permutation(len(d["y_test"]))
+        x, y, x_test, y_test, kind = x[train], y[train], d["x_test"].numpy()[test], d["y_test"].numpy()[test], "official"
     else:
         train, test = stratified_split(y, 0.2, SPLIT_SEED)
         x, y, x_test, y_test, kind = x[train], y[train], x[test], y[test], "held-out"
@@ -201,7 +205,8 @@ def load(name: str = "mnist5k", *, data_dir=None, test_idx=None, subset: int | N
     data_dir: where torchvision datasets live (default: KDLAB_DATA_DIR or a per-user cache dir).
     test_idx: folder with the official MNIST test IDX files; for mnist5k it replaces the held-out
         split as test set, so all 5,000 embedded images become training data.
-    subset: keep this many training images (stratified), e.g. to keep CIFAR-10 live on a CPU.
+    subset: keep this many training images (stratified); None keeps all grey images and at most
+        COLOUR_SUBSET colour ones (CIFAR-10 trains live on a CPU; give --subset 50000 for all).
     """
     DATASET.check("dataset", name)
     if test_idx and name != "mnist5k":
@@ -211,6 +216,8 @@ def load(name: str = "mnist5k", *, data_dir=None, test_idx=None, subset: int | N
     root = Path(data_dir) if data_dir else default_data_dir()
     loader = LOADERS.get(name, _image_folder)
     x_train, y_train, x_test, y_test, classes, scale, test_set = loader(root=root, test_idx=test_idx, path=name)
+    if subset is None and np.ndim(x_train) == 4 and np.shape(x_train)[-1] == 3:
+        subset = COLOUR_SUBSET
     if subset:
         keep = stratified_subset(np.asarray(y_train), subset, SPLIT_SEED)
         x_train, y_train = x_train[keep], np.asarray(y_train)[keep]

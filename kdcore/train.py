@@ -115,7 +115,7 @@ def fit(model: nn.Module, x: torch.Tensor, y: torch.Tensor, *, epochs: int, meth
         with threads(n_threads):
             idx = idx.to(device)
             xb = augmentation(x[idx], shift, generator) if shift else x[idx]
-            with autocast(device, bf16):
+            with autocast(device, bf16):  # the networks' forward passes; the loss below in fp32
                 student_out = _outputs(model, xb, needs_features)
                 teacher_out = None
                 if use_cached:
@@ -123,8 +123,7 @@ def fit(model: nn.Module, x: torch.Tensor, y: torch.Tensor, *, epochs: int, meth
                 elif needs_teacher:
                     with torch.no_grad():
                         teacher_out = _outputs(teacher, xb, needs_features)
-                terms = method(_float(student_out), _float(teacher_out), y[idx], labelled[idx],
-                               progress=(step - 1) / total)
+            terms = method(_float(student_out), _float(teacher_out), y[idx], labelled[idx], progress=(step - 1) / total)
             loss = sum(terms.values())
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
