@@ -23,8 +23,8 @@ from kdcore import cache, soft, sweeps
 from kdcore import data as datasets
 from kdcore.omit import OmitConfig, run_omit
 from kdcore.plots import soft as soft_plots
-from kdcore.teacher import TeacherConfig, cache_key, get_teacher
-from kdcore.train import run
+from kdcore.events import result as run
+from kdcore.teacher import cache_key, get_teacher
 
 
 def timed(fn):
@@ -49,13 +49,13 @@ def slider_move(data, teacher, chosen, T, temperatures):
 
 def sweep_bench(data) -> None:
     """A 5-value T sweep × 3 seeds with an empty student cache, then again from the cache."""
-    teacher_file = cache.path_for(cache_key(TeacherConfig(), data))
+    teacher_file = cache.path_for(cache_key(sweeps.DEFAULT_BASE.teacher, data))
     with tempfile.TemporaryDirectory() as scratch:
         shutil.copy(teacher_file, scratch)  # same teacher, empty student cache
         os.environ["KDLAB_CACHE_DIR"] = scratch
         config = sweeps.SweepConfig("temperature", (1.0, 2.0, 4.0, 8.0, 16.0), (0, 1, 2))
-        result, wall, cpu = timed(lambda: run(sweeps.run_sweep(config, data))["result"])
-        print(f"sweep T ∈ {{1,2,4,8,16}} × 3 seeds ({config.base.epochs} epochs, MLP {config.base.student_width}, "
+        result, wall, cpu = timed(lambda: run(sweeps.run_sweep(config, data)))
+        print(f"sweep T ∈ {{1,2,4,8,16}} × 3 seeds ({config.base.student.epochs} epochs, MLP {config.base.student.width}, "
               f"15 KD + 3 baseline trainings, the baseline ignores T): wall {wall:.1f} s, CPU {cpu:.1f} s")
         for p, b in zip(result.points, result.baseline_points):
             print(f"  T={p['x']:g}: KD {100 * p['mean']:.2f} ± {100 * p['sd']:.2f} %   hard {100 * b['mean']:.2f} ± {100 * b['sd']:.2f} %")
@@ -73,7 +73,7 @@ def main() -> None:
     print(f"load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; torch threads 1")
 
     data = datasets.load("mnist5k")
-    teacher = get_teacher(TeacherConfig(), data)
+    teacher = get_teacher(sweeps.DEFAULT_BASE.teacher, data)
     chosen = torch.arange(4)
     temperatures = soft.log_temperatures(0.5, 20.0, 60)
     slider_move(data, teacher, chosen, 3.0, temperatures)  # warm-up (plotly imports)
@@ -86,7 +86,8 @@ def main() -> None:
 
     if args.omit:
         omit_data = datasets.load("mnist5k", test_idx=args.test_idx) if args.test_idx else data
-        result, wall, cpu = timed(lambda: run(run_omit(OmitConfig(3, (0, 1, 2)), omit_data))["result"])
+        config = OmitConfig(3, OmitConfig().base.replace(seeds=(0, 1, 2)))
+        result, wall, cpu = timed(lambda: run(run_omit(config, omit_data)))
         print(f"omitted digit 3 ({result['test_set']}, {result['digit_test_images']} threes), 3 seeds: "
               f"hard {100 * result['hard_accuracy_on_digit']:.1f} %, KD {100 * result['kd_accuracy_on_digit']:.1f} %, "
               f"KD bias-corrected {100 * result['kd_accuracy_on_digit_bias_corrected']:.1f} % "

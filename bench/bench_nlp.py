@@ -14,6 +14,7 @@ import time
 
 import torch
 
+from kdcore.events import Epoch
 from kdcore.nlp import METHODS, NLPConfig, NLPExperiment, gap_closed, load
 
 TEACHER_TARGET_BPC = 2.5
@@ -21,10 +22,10 @@ TEACHER_TARGET_BPC = 2.5
 
 def run_experiment(corpus, config):
     experiment = NLPExperiment(corpus, config)
-    for record in experiment.run():
-        if "val_bpc" in record and "step" in record:
-            print(f"  {record['phase']:>10} step {record['step']:>4}  val bpc {record['val_bpc']:.3f}  "
-                  f"{record['elapsed']:.1f} s", flush=True)
+    for event in experiment.run():
+        if isinstance(event, Epoch):
+            print(f"  {event.phase:>10} step {event.step:>4}  val bpc {event.metrics['bpc']:.3f}  "
+                  f"{event.elapsed:.1f} s", flush=True)
     return experiment
 
 

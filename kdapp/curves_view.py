@@ -1,6 +1,8 @@
 """How the Transfer curves page shows a sweep (live and finished) and the omitted-digit result."""
 import streamlit as st
 
+from kdcore import readout
+from kdcore.data import TestSet
 from kdcore.plots import curves as plots
 from kdcore.plots.lab import learning_curves
 
@@ -46,7 +48,7 @@ def show_sweep(result) -> None:
         return
     param = t(f"curves.param_{config.param}")
     st.markdown("##### " + t("curves.sweep_title", param=param, seeds=len(config.seeds),
-                             test_set=test_set(result.test_description)))
+                             test_set=test_set(result.test_set)))
     fig = sweep_figure(result)
     export.chart(fig, f"sweep-{config.param}", key="curves_chart")
     xs = [p["x"] for p in result.points]
@@ -57,9 +59,26 @@ def show_sweep(result) -> None:
     export.chart(curve_fig, f"learning-curves-{config.param}-{at:g}", key="curves_learning")
     table = [{config.param: p["x"], "kd_mean": p["mean"], "kd_sd": p["sd"], "baseline_mean": b["mean"],
               "baseline_sd": b["sd"], "seeds": len(p["per_seed"])} for p, b in zip(result.points, result.baseline_points)]
+    says(result, param)
     st.markdown(f"**{t('curves.table')}**")
     st.dataframe(table, hide_index=True)
     export.export_buttons(f"sweep-{config.param}", "curves_export", rows=table, fig=fig)
+
+
+def says(result, param: str) -> None:
+    """The plain-words readout of a sweep: its shape beyond noise and KD against hard labels at its best."""
+    n = result.test_set.n if isinstance(result.test_set, TestSet) else 0
+    shape = readout.sweep(result.points, result.baseline_points, n)
+    st.markdown(f"**{t('curves.readout_title')}**")
+    lines = [t(f"curves.readout_{shape['shape']}", param=param, best=shape["best_x"], worst=shape["worst_x"],
+               range=shape["range_points"], noise=shape["noise_points"])]
+    if shape["shape"] == "flat":
+        lines.append(t(f"curves.flat_{result.config.param}"))
+    lines.append(t("curves.readout_best", param=param, best=shape["best_x"], gain=shape["best_gain_points"],
+                   verdict=t(f"curves.verdict_{shape['best_verdict']}")))
+    st.info("\n\n".join(lines))
+    if shape["seeds"] == 1:
+        st.warning(t("curves.one_seed"))
 
 
 def omit_label(event) -> str:

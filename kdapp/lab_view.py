@@ -62,7 +62,7 @@ def show_result(result) -> None:
              help=t("lab.teacher_cached") if result.teacher.cached else t("lab.teacher_trained", s=result.teacher.seconds))
     b.metric(t("lab.baseline"), f"{100 * base:.2f} %")
     c.metric(t("lab.kd"), f"{100 * kd:.2f} %", f"{readout['gain_points']:+.2f} {t('lab.points')}")
-    st.caption(t("lab.evaluated_on", test=test_set(result.test_description), seeds=len(result.per_seed), s=result.seconds))
+    st.caption(t("lab.evaluated_on", test=test_set(result.test_set), seeds=len(result.per_seed), s=result.seconds))
     st.info(t(f"lab.readout_{readout['verdict']}", gain=readout["gain_points"], noise=readout["noise_points"],
               kept=readout["kept_percent"], size=readout["size_percent"],
               labelled=round(100 * config.student.labelled_fraction), T=hyper["temperature"], alpha=hyper["alpha"]))

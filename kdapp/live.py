@@ -19,13 +19,13 @@ REFRESH_SECONDS = 0.5
 
 
 class Job:
-    """One runner in a thread: the latest event, curve rows of every Epoch, the latest Partial
+    """One runner in a thread: the latest event, every Epoch event, the latest Partial
     result, the Done result or the learner-facing error."""
 
     def __init__(self, events):
         self.events, self.clock = events, Clock()
         self.last = self.partial = self.result = self.error = None
-        self.curves: list[dict] = []
+        self.epochs: list[Epoch] = []
         self.stopping = self.finished = False
         self.thread = threading.Thread(target=self._work, daemon=True)
         self.thread.start()
@@ -36,8 +36,8 @@ class Job:
                 if self.stopping:
                     break
                 self.last = event
-                if isinstance(event, Epoch) and "accuracy" in event.metrics:
-                    self.curves.append(curve_row(event))
+                if isinstance(event, Epoch):
+                    self.epochs.append(event)
                 elif isinstance(event, Partial):
                     self.partial = event.result
                 elif isinstance(event, Done):
@@ -47,6 +47,11 @@ class Job:
         finally:
             self.events.close()
             self.finished = True
+
+    @property
+    def curves(self) -> list[dict]:
+        """Accuracy curve rows (events.curve_row) of the Epochs so far."""
+        return [curve_row(e) for e in list(self.epochs) if "accuracy" in e.metrics]
 
     def stop(self):
         self.stopping = True

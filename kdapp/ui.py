@@ -1,5 +1,4 @@
 """Streamlit helpers every page uses: translated text, the shared settings, errors, progress."""
-import re
 import time
 
 import streamlit as st
@@ -28,19 +27,12 @@ def t(key: str, **fmt) -> str:
     return text(key, lang(), **fmt)
 
 
-TEST_SET = re.compile(r"^(held-out|official) (.+?)(?: test set)? \(([\d,]+)\)$")  # TestSet.describe()
-
-
-def test_set(value: TestSet | str) -> str:
-    """A dataset's TestSet in the learner's language. Runner results still carry its English
-    describe() sentence, which is read back into a TestSet; any other text is shown as it is."""
-    if isinstance(value, str):
-        match = TEST_SET.match(value)
-        if not match:
-            return value
-        kind, name, n = match.groups()
-        value = TestSet(kind, name, int(n.replace(",", "")))
-    return describe_test_set(value, lang())
+def test_set(value: TestSet | dict | str) -> str:
+    """A result's test set in the learner's language: a TestSet, its JSON form (TestSet.to_dict), or a
+    free description (shown as it is)."""
+    if isinstance(value, dict):
+        value = TestSet(value["kind"], value["name"], value["n"]) if "kind" in value else value["text"]
+    return value if isinstance(value, str) else describe_test_set(value, lang())
 
 
 def device_name() -> str:

@@ -42,6 +42,15 @@ class TestSet:
         """E.g. "held-out mnist5k digits (1,000)", "official CIFAR-10 test set (10,000)"."""
         return f"held-out {self.name} ({self.n:,})" if self.kind == "held-out" else f"official {self.name} test set ({self.n:,})"
 
+    def to_dict(self) -> dict:
+        """JSON outputs: the fields and the English sentence ("text")."""
+        return {"kind": self.kind, "name": self.name, "n": self.n, "text": self.describe()}
+
+
+def json_test_set(value: "TestSet | str") -> dict:
+    """A result's test set for JSON: TestSet.to_dict(), or {"text": ...} for a free description."""
+    return value.to_dict() if isinstance(value, TestSet) else {"text": value}
+
 
 @dataclass(frozen=True, eq=False)
 class Dataset:
@@ -192,11 +201,6 @@ LOADERS = {"mnist5k": _mnist5k, "digits": _digits, "mnist": _torchvision("mnist"
            "fashion-mnist": _torchvision("fashion-mnist", FASHION), "cifar10": _cifar10}
 EMBEDDED = ("mnist5k", "digits")  # need no files and no network
 DATASET = DatasetName()
-
-
-def load_for(config) -> Dataset:
-    """The dataset a run config names (any config with dataset, data_dir, test_idx and subset)."""
-    return load(config.dataset, data_dir=config.data_dir, test_idx=config.test_idx, subset=config.subset)
 
 
 def load(name: str = "mnist5k", *, data_dir=None, test_idx=None, subset: int | None = None) -> Dataset:

@@ -3,7 +3,7 @@ collects them, a page draws them. Stopping early is stopping the iteration.
 
 - Phase(name, seed): a part of the run begins (loading data, the teacher, a student run, ...).
 - Step(phase, seed, step, steps, epoch, loss_terms): one optimiser step; loss = Σ loss_terms.
-- Epoch(phase, seed, epoch, metrics): an epoch ended; metrics such as {"accuracy": 0.93}.
+- Epoch(phase, seed, epoch, metrics, step): an epoch (or evaluation point) ended; metrics such as {"accuracy": 0.93}.
 - Partial(result): what a long runner has finished so far (a sweep's points): a Stop keeps it.
 - Done(result): the last event of a runner; nothing comes after it.
 
@@ -49,6 +49,7 @@ class Epoch(Event):
     epoch: int
     metrics: dict  # {"accuracy": held-out accuracy, ...}
     elapsed: float = 0.0
+    step: int | None = None  # optimiser steps so far, for runners that measure in steps
 
 
 @dataclass(frozen=True, kw_only=True)

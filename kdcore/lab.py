@@ -6,15 +6,15 @@ The default is the setting where distillation clearly helps on real data: the st
 labels of only 10 % of the training images, while the teacher's soft labels cover every image (the
 transfer set). Soft targets then act as a strong regulariser (Hinton et al. 2015, §3 and §6).
 """
-import math
 import statistics
 import time
 from dataclasses import asdict, dataclass
 
-from . import profile
+from . import profile, readout
 from .config import MethodConfig, RunConfig
 from .core import agreement, open_run, train_student
-from .events import Done, Phase, recorded
+from .data import TestSet, json_test_set
+from .events import Done, Partial, Phase, recorded
 from .teacher import Teacher
 
 HARD = MethodConfig("hard", ())
@@ -23,7 +23,7 @@ HARD = MethodConfig("hard", ())
 @dataclass(eq=False)
 class LabResult:
     config: RunConfig
-    test_description: str
+    test_set: TestSet | str
     teacher: Teacher
     teacher_profile: dict  # params, flops, latency_ms
     student_profile: dict
@@ -39,16 +39,11 @@ class LabResult:
     def readout(self) -> dict:
         """The numbers the plain-words panel reads: gain in points, share of the teacher's accuracy
         the student keeps, its size relative to the teacher, and a verdict: "gain" or "loss" when
-        the difference exceeds twice the noise, else "noise". The noise is the larger of the
-        seed-to-seed spread and the sampling error of a difference of two accuracies measured on
-        n test images, sqrt(2 p (1 − p) / n)."""
+        the difference exceeds twice the noise (kdcore.readout), else "noise"."""
         kd, kd_sd = self.mean_sd("kd_accuracy")
         base, base_sd = self.mean_sd("baseline_accuracy")
-        n = len(self.teacher.test_logits) * len(self.per_seed)
-        noise = max(kd_sd, base_sd, math.sqrt(2 * kd * (1 - kd) / n))
-        gain = kd - base
-        verdict = "gain" if gain > 2 * noise else "loss" if gain < -2 * noise else "noise"
-        return {"gain_points": 100 * gain, "noise_points": 100 * noise, "verdict": verdict,
+        level = readout.noise(kd, len(self.teacher.test_logits) * len(self.per_seed), kd_sd, base_sd)
+        return {"gain_points": 100 * (kd - base), "noise_points": 100 * level, "verdict": readout.verdict(kd - base, level),
                 "kept_percent": 100 * kd / self.teacher.test_accuracy,
                 "size_percent": 100 * self.student_profile["params"] / self.teacher_profile["params"]}
 
@@ -62,19 +57,20 @@ class LabResult:
                 "teacher_flops": self.teacher_profile["flops"], "student_flops": self.student_profile["flops"],
                 "teacher_latency_ms": self.teacher_profile["latency_ms"],
                 "student_latency_ms": self.student_profile["latency_ms"],
-                "teacher_cached": self.teacher.cached, "test_set": self.test_description,
+                "teacher_cached": self.teacher.cached, "test_set": json_test_set(self.test_set),
                 "seconds": self.seconds, "config": asdict(self.config), **self.readout()}
 
 
 def run_lab(config: RunConfig, data=None):
     """Generator of events: data, teacher, soft labels, then per seed a hard-label student (phase
-    "baseline") and a distilled one (phase "kd", the config's method), equal steps; Done(LabResult)."""
+    "baseline") and a distilled one (phase "kd", the config's method), equal steps; a Partial(LabResult)
+    after each complete seed (a Stop keeps those), then Done(LabResult)."""
     runs = [(seed, phase) for seed in config.seeds for phase in ("baseline", "kd")]
     start = time.perf_counter()
     core, stages = yield from open_run(config, data, len(runs), teacher_weight=0.5)
     teacher = core.teacher
     yield stages.phase(1, "soft_labels", info={"soft_labels": teacher.train_logits.shape[0]})
-    per_seed, curves, student = [], [], None
+    per_seed, curves, profiles = [], [], None
     for i, (seed, phase) in enumerate(runs):
         method = HARD if phase == "baseline" else config.method
         student = yield from recorded(stages.run(i + 1, train_student(core, method, seed), phase=phase, seed=seed), curves)
@@ -83,8 +79,11 @@ def run_lab(config: RunConfig, data=None):
             per_seed.append({"seed": seed, "labelled": int(core.labelled(seed).sum())})
         per_seed[-1][f"{phase}_accuracy"] = (logits.argmax(1) == core.data.y_test).float().mean().item()
         per_seed[-1][f"{phase}_agreement"] = agreement(logits, teacher.test_logits)
-    yield Phase(progress=stages.at(len(runs), 1.0), phase="profile")
-    result = LabResult(config, core.data.test_description, teacher, profile.profile(teacher.model, core.data.in_shape),
-                       profile.profile(student, core.data.in_shape), per_seed, curves,
-                       {k: v.cpu() for k, v in student.state_dict().items()}, time.perf_counter() - start)
+        if phase == "kd":  # a seed is complete: a Stop from here on keeps it
+            if profiles is None:
+                yield Phase(progress=stages.at(i + 1, 1.0), phase="profile")
+                profiles = profile.profile(teacher.model, core.data.in_shape), profile.profile(student, core.data.in_shape)
+            result = LabResult(config, core.data.test_set, teacher, *profiles, list(per_seed), list(curves),
+                               {k: v.cpu() for k, v in student.state_dict().items()}, time.perf_counter() - start)
+            yield Partial(progress=stages.at(i + 1, 1.0), result=result)
     yield Done(result=result)

@@ -5,7 +5,6 @@ Contract: `model(x)` returns logits (B, classes); `model(x, features=True)` retu
 a spatial map (B, C', H', W') where the model has one, and always the penultimate embedding
 (B, D) last. Feature-based distillation methods need no model-specific code.
 """
-import torch
 from torch import nn
 
 from .errors import ConfigError

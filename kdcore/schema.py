@@ -67,11 +67,6 @@ def check_fields(config) -> None:
             rule.check(f.name.replace("_", " "), value)
 
 
-def rule_of(cls, name: str) -> Range | Choice:
-    """The declared rule of field `name` of config class `cls` (for widgets and flags)."""
-    return next(f.metadata["rule"] for f in dataclasses.fields(cls) if f.name == name)
-
-
 def apply_hyper(obj, given: dict) -> None:
     """Check `given` hyper-parameters against `obj.hyper` ({name: Range}) and set each one (or its
     default) as an attribute; an unknown name is a ConfigError listing the known ones."""

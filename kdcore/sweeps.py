@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from . import cache
 from .config import RunConfig, StudentConfig
 from .core import open_run, train_student
+from .data import TestSet, json_test_set
 from .errors import ConfigError
 from .events import Done, Partial, recorded
 from .lab import HARD
@@ -22,7 +23,6 @@ PARAMS = {"temperature": "method.temperature", "alpha": "method.alpha",
           "labelled-fraction": "student.labelled_fraction"}  # CLI name → RunConfig path
 DEFAULT_VALUES = {"temperature": (1.0, 2.0, 4.0, 8.0, 16.0), "alpha": (0.0, 0.25, 0.5, 0.75, 0.9, 1.0),
                   "labelled-fraction": (0.01, 0.03, 0.1, 0.3, 1.0)}
-KD_ONLY = {"temperature", "alpha"}  # settings the hard-label baseline ignores
 DEFAULT_BASE = RunConfig(student=StudentConfig(epochs=20))  # 20 epochs keeps a 5×3 sweep under a minute
 
 
@@ -52,12 +52,12 @@ class SweepResult:
     baseline_points: list[dict]  # hard-label student, same shape
     curves: list[dict]  # phase, x, seed, epoch, accuracy (per-epoch learning curves)
     teacher_accuracy: float
-    test_description: str
+    test_set: TestSet | str
     seconds: float | None  # None while the sweep is still running (a Partial result)
 
     def to_dict(self) -> dict:
         return {"param": self.config.param, "points": self.points, "baseline_points": self.baseline_points,
-                "teacher_accuracy": self.teacher_accuracy, "test_set": self.test_description,
+                "teacher_accuracy": self.teacher_accuracy, "test_set": json_test_set(self.test_set),
                 "seconds": self.seconds, "base": dataclasses.asdict(self.config.base)}
 
 
@@ -98,7 +98,7 @@ def run_sweep(config: SweepConfig, data=None):
     start = time.perf_counter()
     runs = [(value, seed, phase) for value in config.values for seed in config.seeds for phase in ("baseline", "kd")]
     core, stages = yield from open_run(config.base, data, len(runs), teacher_weight=0.0)
-    result = SweepResult(config, [], [], [], core.teacher.test_accuracy, core.data.test_description, None)
+    result = SweepResult(config, [], [], [], core.teacher.test_accuracy, core.data.test_set, None)
     accuracy = {"baseline": [], "kd": []}
     for i, (value, seed, phase) in enumerate(runs):
         outcome = yield from stages.run(i + 1, student_run(core, config.config_at(value), phase, seed),

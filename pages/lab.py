@@ -49,9 +49,10 @@ def settings_form() -> RunConfig | None:
     busy = live.running("lab")
     with st.form("lab_settings", border=True):
         st.markdown(f"**{t('lab.settings')}**")
+        # the button first, so it is on screen at 720p (a projector) without scrolling
+        submitted = st.form_submit_button(t("lab.train"), type="primary", width="stretch", disabled=busy)
         form.widgets(SCHEMA, SCHEMA, disabled=busy)
         own = folder_box.source_box(disabled=busy)
-        submitted = st.form_submit_button(t("lab.train"), type="primary", width="stretch", disabled=busy)
     if busy:
         st.caption(t("live.running_elsewhere"))
     if not submitted:

@@ -85,7 +85,7 @@ try:
     with st.spinner(t("soft_labels.loading")):
         data, teacher = load_teacher(st.session_state["soft_dataset"], device_name())
     st.caption(t("soft_labels.teacher_caption", params=teacher.params, accuracy=100 * teacher.test_accuracy,
-                 test_set=test_set(data.test_description)))
+                 test_set=test_set(data.test_set)))
     chosen = picker(data, teacher)
     share.publish(SCHEMA)
     share.link_hint()

@@ -147,3 +147,27 @@ def test_builtin_corpus_is_pythons_own_reference_text():
     corpus = corpora.load("builtin")
     assert len(corpus.text) > 300_000 and "assert" in corpus.text
     assert corpus.vocab_size < 160 and UNKNOWN not in corpus.tokenizer.chars
+
+
+def test_a_stopped_experiment_keeps_the_students_it_finished(tmp_path, monkeypatch):
+    """Partial after each student: stopping the iteration there leaves a summary of what finished."""
+    from kdcore.events import Partial
+    from kdcore.nlp import NLPConfig, NLPExperiment, corpus
+    from kdcore.nlp.train import TrainConfig
+
+    monkeypatch.setenv("KDLAB_CACHE_DIR", str(tmp_path))
+    text = corpus.load("builtin", None, 20_000)
+    config = NLPConfig(teacher=TINY, student=TINY, teacher_training=TrainConfig(steps=4, batch=4, eval_every=2),
+                       student_training=TrainConfig(steps=4, batch=4, eval_every=2), methods=("forward-kl", "reverse-kl"))
+    experiment = NLPExperiment(text, config)
+    events = experiment.run()
+    partials = []
+    for event in events:
+        if isinstance(event, Partial):
+            partials.append(event.progress)
+            if len(partials) == 2:
+                events.close()  # the learner pressed Stop after the first distilled student
+                break
+    summary = experiment.summary()
+    assert list(summary["models"]) == ["teacher", "scratch", "forward-kl"] and summary["kd_bpc"] > 0
+    assert partials == pytest.approx([2 / 4, 3 / 4])  # teacher, scratch, two methods: equal stages

@@ -3,6 +3,7 @@ import json
 import math
 
 import pytest
+from conftest import finish
 from test_nlp_core import one_thread  # noqa: F401 (autouse fixture)
 
 TINY_RUN = {"nlp_max_chars": 20_000, "nlp_teacher_steps": 20, "nlp_student_steps": 10}
@@ -15,7 +16,7 @@ def run_tiny(at, methods=("forward-kl", "reverse-kl", "sequence")):
     at.button(key="nlp_run").click()
     at.run()
     assert not at.exception, at.exception
-    return at
+    return finish(at, "nlp")
 
 
 def chart(at, key):

@@ -4,9 +4,10 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import finish
 
 from kdapp.i18n import text
-from kdcore import methods, registry, schemes
+from kdcore import methods, readout, registry, schemes
 
 
 def test_strings_cover_every_method_scheme_and_hyper_parameter():
@@ -28,7 +29,8 @@ def test_cards_show_every_method_and_scheme_with_formula(app_page):
     for entry in entries:
         assert text(f"methods.m_{entry}_name") in page_text
         assert any(registry.get(entry).formula_tex in f for f in formulas), entry
-    assert "`beta = 1000`" in page_text  # attention transfer's default, read from its hyper declaration
+    assert at.number_input(key="methods_h_at_beta").value == 1000  # attention transfer's default, from its hyper
+    assert at.number_input(key="methods_h_crd_dim").value == 128 and at.number_input(key="methods_h_crd_dim").step == 1
     assert at.multiselect(key="methods_choice").value[0] == "kd"
 
 
@@ -40,31 +42,37 @@ def test_page_in_chinese(app_page):
 
 def test_comparison_run_shows_measured_numbers(app_page):
     at = app_page("methods.py")
-    at.session_state["lab_teacher_epochs"] = 1  # the Lab's setting decides which cached teacher is used
     at.selectbox(key="methods_dataset").set_value("digits")
     at.multiselect(key="methods_choice").set_value(["kd", "nst"])
     at.slider(key="methods_epochs").set_value(2)
+    at.number_input(key="methods_h_kd_temperature").set_value(2.0)
     at.button(key="methods_run").click()
     at.run()
+    finish(at, "methods")
     assert not at.exception, at.exception
     assert not at.error, [e.value for e in at.error]
     result = at.session_state["methods_result"]
     assert [row["method"] for row in result["results"]] == ["hard", "kd", "nst"]
+    assert result["config"]["hyper"] == (("kd", "temperature", 2.0),)  # the card's input reached the run
     table = at.dataframe[0].value
     assert list(table.iloc[:, 0]) == [text("methods.m_hard_name"), text("methods.m_kd_name"), text("methods.m_nst_name")]
     assert table.iloc[1, 1] == f"{100 * result['results'][1]['mean']:.2f} %"
     spec = json.loads(at.get("plotly_chart")[0].proto.spec)
     bars = spec["data"][0]["y"]
     assert bars == pytest.approx([100 * row["mean"] for row in result["results"]])
+    verdicts = readout.against_baseline(result["results"], result["test_set"]["n"])
+    said = at.info[0].value
+    assert all(text(f"methods.m_{v['method']}_name") + f" ({v['gain_points']:+.1f})" in said for v in verdicts)
+    assert "One seed" in at.warning[0].value  # one seed cannot tell: the page says so
 
 
 def test_incompatible_pair_is_explained(app_page):
     at = app_page("methods.py")
-    at.session_state["lab_teacher_epochs"] = 1
     at.selectbox(key="methods_dataset").set_value("digits")
     at.multiselect(key="methods_choice").set_value(["at"])  # the default student is the MLP
     at.button(key="methods_run").click()
     at.run()
+    finish(at, "methods")  # refused before anything trains, in the background run
     assert not at.exception
     assert "cnn" in at.error[0].value and "spatial" in at.error[0].value
 

@@ -6,7 +6,7 @@ import pytest
 import torch
 from conftest import ROOT, finish, screenshot, wait_idle
 
-from kdcore import soft
+from kdcore import readout, soft
 from kdcore.data import load
 from kdcore.teacher import TeacherConfig, get_teacher
 
@@ -61,6 +61,10 @@ def test_curves_sweep_and_omitted_digit_run_live_from_a_link():
     assert list(table["temperature"]) == [1.0, 8.0] and table["kd_mean"].between(0, 1).all()
     sweep = json.loads(at.get("plotly_chart")[0].proto.spec)
     assert [round(y, 6) for y in sweep["data"][-1]["y"]] == [round(100 * v, 6) for v in table["kd_mean"]]
+    shape = readout.sweep(at.session_state["curves_sweep"].points, at.session_state["curves_sweep"].baseline_points, 797)
+    said = at.info[0].value
+    assert f"{shape['range_points']:.1f} points" in said and f"{shape['best_gain_points']:+.1f} points" in said
+    assert "One seed" in at.warning[-1].value
 
     at.button(key="omit_run").click().run()
     finish(at, "omit")

@@ -32,7 +32,7 @@ def set_help() -> str:
 
 def table(result: dict) -> str:
     baseline = result["baseline"]["mean"]
-    lines = [f"teacher {100 * result['teacher_accuracy']:.2f}%  ({result['test_set']})",
+    lines = [f"teacher {100 * result['teacher_accuracy']:.2f}%  ({result['test_set']['text']})",
              f"{'method':12s} {'mean %':>7s} {'sd':>6s} {'vs hard':>8s} {'s/run':>7s}"]
     for row in result["results"]:
         lines.append(f"{row['method']:12s} {100 * row['mean']:7.2f} {100 * row['sd']:6.2f} "

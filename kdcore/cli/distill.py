@@ -10,7 +10,7 @@ def run(args) -> int:
     summary = follow(run_lab(run_config(args, DEFAULTS)), args.json).to_dict()
     text = (f"teacher {100 * summary['teacher_accuracy']:.2f}%  hard-label student {100 * summary['baseline_accuracy']:.2f}%"
             f"  KD student {100 * summary['kd_accuracy']:.2f}%  (gain {summary['gain_points']:+.2f} points, "
-            f"{summary['test_set']}, {summary['seconds']:.1f} s)")
+            f"{summary['test_set']['text']}, {summary['seconds']:.1f} s)")
     emit(summary, args.json, text)
     return 0
 

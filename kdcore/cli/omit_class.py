@@ -14,7 +14,7 @@ def run(args) -> int:
     text = (f"digit {r['digit']} ({r['digit_test_images']} test images, never in the transfer set): hard labels "
             f"{100 * r['hard_accuracy_on_digit']:.1f}%, KD {100 * r['kd_accuracy_on_digit']:.1f}%, KD with bias "
             f"+{r['kd_bias']:.2f} {100 * r['kd_accuracy_on_digit_bias_corrected']:.1f}%; overall KD "
-            f"{100 * r['kd_accuracy_overall']:.1f}% → {100 * r['kd_accuracy_overall_bias_corrected']:.1f}% ({r['test_set']})")
+            f"{100 * r['kd_accuracy_overall']:.1f}% → {100 * r['kd_accuracy_overall_bias_corrected']:.1f}% ({r['test_set']['text']})")
     emit(r, args.json, text)
     return 0
 

@@ -24,7 +24,7 @@ def run(args) -> int:
     values = tuple(args.values) if args.values else DEFAULT_VALUES[args.param]
     config = SweepConfig(args.param, values, tuple(args.seeds), run_config(args, DEFAULTS.base))
     summary = follow(run_sweep(config), args.json, line(args.param)).to_dict()
-    emit(summary, args.json, f"{len(summary['points'])} points on the {summary['test_set']} in {summary['seconds']:.1f} s")
+    emit(summary, args.json, f"{len(summary['points'])} points on the {summary['test_set']['text']} in {summary['seconds']:.1f} s")
     return 0
 
 

@@ -13,7 +13,7 @@ from .. import cache
 from ..device import CHOICES as DEVICES
 from ..device import resolve
 from ..errors import ConfigError
-from ..events import Done, Phase, Stages
+from ..events import Done, Partial, Phase, Stages
 from ..schema import Choice, Range, bounded, check_fields
 from .corpus import Corpus
 from .model import CharGPT, GPTConfig
@@ -75,8 +75,8 @@ def _train(model, objective, corpus, training: TrainConfig):
 
 class NLPExperiment:
     """`run()` yields events (phase "teacher", "scratch", then each method; Epoch metrics hold the
-    validation {"bpc": ...}) and ends with Done(result=the experiment); `results` maps phase →
-    ModelResult."""
+    validation {"bpc": ...}), a Partial(result=the experiment) after each student, and ends with
+    Done(result=the experiment); `results` maps phase → ModelResult."""
 
     def __init__(self, corpus: Corpus, config: NLPConfig = NLPConfig()):
         config.validate(corpus)
@@ -146,10 +146,14 @@ class NLPExperiment:
         yield stages.phase(1, "scratch")
         scratch = LabelsOnly(self.windows, self.config.student_training.batch, self.device)
         self.results["scratch"] = yield from stages.run(1, self._student(scratch), phase="scratch")
+        self.seconds = time.perf_counter() - start
+        yield Partial(progress=stages.at(1, 1.0), result=self)
         for i, method in enumerate(self.config.methods, start=2):
             yield stages.phase(i, method)  # preparing: the teacher's table or its written windows
             objective = self._objective(method, teacher)
             self.results[method] = yield from stages.run(i, self._student(objective), phase=method)
+            self.seconds = time.perf_counter() - start
+            yield Partial(progress=stages.at(i, 1.0), result=self)  # a Stop keeps the students so far
         self.teacher_outputs = None  # can be ~100 MB; the results keep only the models
         self.seconds = time.perf_counter() - start
         yield Done(result=self)
@@ -167,7 +171,7 @@ class NLPExperiment:
                                     "curve": result.curve}
             if phase in METHODS:
                 out["models"][phase]["gap_closed"] = gap_closed(teacher.val_bpc, scratch.val_bpc, result.val_bpc)
-        if self.config.methods:
+        if self.config.methods and self.config.methods[0] in self.results:
             out["kd_bpc"] = self.results[self.config.methods[0]].val_bpc
         return out
 

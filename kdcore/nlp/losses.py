@@ -11,7 +11,6 @@ averaged over every position of every window. Loss = (1 − α)·CE(labels) + α
 """
 import math
 
-import torch
 import torch.nn.functional as F
 
 

@@ -132,5 +132,5 @@ def fit(model, objective, valid_tokens: torch.Tensor, config: TrainConfig):
                    loss_terms={k: v.item() for k, v in terms.items() if k != "loss"})
         if measured:
             fitted.curve.append((step, fitted.seconds, fitted.val_bpc))
-            yield Epoch(progress=progress, epoch=epoch, metrics={"bpc": fitted.val_bpc}, elapsed=fitted.seconds)
+            yield Epoch(progress=progress, epoch=epoch, metrics={"bpc": fitted.val_bpc}, elapsed=fitted.seconds, step=step)
     return fitted
