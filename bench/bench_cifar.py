@@ -56,7 +56,7 @@ def lab(args):
                 s = event.result.to_dict()
         print(f"lab ({label}): {time.perf_counter() - start:.1f} s wall, teacher {100 * s['teacher_accuracy']:.2f}% "
               f"({s['teacher_params']:,} parameters), hard {100 * s['baseline_accuracy']:.2f}%, "
-              f"KD {100 * s['kd_accuracy']:.2f}% on {s['test_set']} (JPEG copy), load average "
+              f"KD {100 * s['kd_accuracy']:.2f}% on {s['test_set']['text']} (JPEG copy), load average "
               f"{os.getloadavg()[0]:.1f}", flush=True)
 
 
@@ -66,7 +66,7 @@ def gain(args):
 
     s = result(run_lab(config(args, seeds=(0, 1, 2)))).to_dict()
     per_seed = [(round(100 * r["baseline_accuracy"], 2), round(100 * r["kd_accuracy"], 2)) for r in s["per_seed"]]
-    print(f"gain (3 seeds, {s['test_set']}, JPEG copy): hard {100 * s['baseline_accuracy']:.2f} ± "
+    print(f"gain (3 seeds, {s['test_set']['text']}, JPEG copy): hard {100 * s['baseline_accuracy']:.2f} ± "
           f"{100 * s['baseline_sd']:.2f}, KD {100 * s['kd_accuracy']:.2f} ± {100 * s['kd_sd']:.2f}, gain "
           f"{s['gain_points']:+.2f} points; per seed (hard, KD) {per_seed}; {s['seconds']:.0f} s")
 

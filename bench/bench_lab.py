@@ -39,7 +39,7 @@ def default_run(args):
         print(f"default Lab ({label}): {time.perf_counter() - start:.1f} s wall, longest gap between events "
               f"{1000 * gap:.0f} ms, teacher {100 * summary['teacher_accuracy']:.2f}%, hard "
               f"{100 * summary['baseline_accuracy']:.2f}%, KD {100 * summary['kd_accuracy']:.2f}% on "
-              f"{summary['test_set']}; phases end at (s): {ends}", flush=True)
+              f"{summary['test_set']['text']}; phases end at (s): {ends}", flush=True)
 
 
 def warm_up():
@@ -69,7 +69,7 @@ def gain(args):
     config = RunConfig().replace(**{"data.test_idx": args.test_idx, "seeds": (0, 1, 2), "device": "cpu"})
     s = result(run_lab(config)).to_dict()
     hyper, student = config.method.params, config.student
-    print(f"gain ({s['test_set']}, 3 seeds, T={hyper['temperature']}, α={hyper['alpha']}, {student.epochs} epochs, "
+    print(f"gain ({s['test_set']['text']}, 3 seeds, T={hyper['temperature']}, α={hyper['alpha']}, {student.epochs} epochs, "
           f"{100 * student.labelled_fraction:g}% labelled): hard {100 * s['baseline_accuracy']:.2f} ± "
           f"{100 * s['baseline_sd']:.2f}, KD {100 * s['kd_accuracy']:.2f} ± {100 * s['kd_sd']:.2f}, gain "
           f"{s['gain_points']:+.2f} points; teacher {100 * s['teacher_accuracy']:.2f}%; per seed "
