@@ -169,8 +169,8 @@ def _layout(source: _Source) -> tuple[list[str], dict[str, list[tuple[str, int]]
         dirs.update("/".join(parts[:i]) for i in range(1, len(parts) + n.endswith("/")))
     top = {d for d in dirs if "/" not in d}
     prefix = ""
-    if len(top) == 1 and "train" not in top and f"{next(iter(top))}/train" in dirs:
-        prefix = next(iter(top)) + "/"  # one wrapper folder around train/ (and test/)
+    if len(top) == 1 and "train" not in top and any(d.startswith(f"{next(iter(top))}/") for d in dirs):
+        prefix = next(iter(top)) + "/"  # one wrapper folder around train/ (and test/) or the class folders
     has_train = f"{prefix}train" in dirs
     roots = {"train": f"{prefix}train/", "test": f"{prefix}test/"} if has_train else {"train": prefix}
 

@@ -102,6 +102,11 @@ def test_split_is_deterministic_and_a_wrapper_folder_is_stripped(tmp_path, fresh
     assert first.x_test.equal(second.x_test) and first.y_train.equal(second.y_train)
 
 
+def test_a_wrapper_around_class_folders_is_stripped(tmp_path, fresh_cache):
+    files = {f"pets/{c}/{i}.png": grey(i) for c in ("cat", "dog") for i in range(5)}  # a zipped folder
+    assert data.load(str(write_zip(tmp_path / "pets.zip", files))).classes == ("cat", "dog")
+
+
 def test_second_load_is_a_cache_hit_by_content(tmp_path, fresh_cache, monkeypatch):
     path = write_zip(tmp_path / "a.zip", classes_with(3))
     imagefolder.read(str(path))
