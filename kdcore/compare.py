@@ -14,6 +14,7 @@ from .config import MethodConfig, RunConfig, StudentConfig
 from .core import open_run, train_student
 from .data import TestSet, json_test_set
 from .events import Done, Partial
+from .teacher import resolve
 
 # Ten entries that all run on the default MLP student (attention transfer needs a CNN student).
 DEFAULT_METHODS = ("kd", "fitnet", "sp", "rkd", "pkt", "nst", "dkd", "dist", "crd", "mutual")
@@ -58,7 +59,8 @@ def check_pairs(config: CompareConfig, data) -> None:
     """Refuse incompatible method/model pairs before any training (e.g. attention transfer on an
     MLP), by binding each loss method to untrained models of the configured shapes."""
     run, shape = config.run, data.in_shape
-    teacher = models.build(run.teacher.family, shape, data.num_classes, run.teacher.width)
+    spec = resolve(run.teacher, data)  # the recipe's family and width for these images
+    teacher = models.build(spec.family, shape, data.num_classes, spec.width)
     for method in config.entries():
         if method.name in methods.METHODS:
             student = models.build(run.student.family, shape, data.num_classes, run.student.width)

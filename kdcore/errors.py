@@ -104,6 +104,21 @@ MESSAGES = {
     "fsrs_too_few": "FSRS can be fitted to your reviews once {need} of them come a day or more after the card's "
                     "previous review; you have {have}. Until then the default parameters are used.",
     "fsrs_optimizer_missing": "Fitting FSRS needs its optimizer (pip install \"fsrs[optimizer]\"): {reason}",
+    # image-folder datasets (kdcore/imagefolder.py)
+    "imagefolder_missing": "{path} is neither a folder nor a .zip file: give an image folder (train/<class>/…) or a zip of one.",
+    "imagefolder_unsafe": "{file}: refused ({rule}).",
+    "imagefolder_too_big": "{file} has {size:,} bytes; the limit is {limit:,}.",
+    "imagefolder_too_many": "{file} holds {count:,} files; the limit is {limit:,}.",
+    "imagefolder_bomb": "{file} unpacks from {packed:,} to {unpacked:,} bytes (over {ratio}× its packed size): refused as a zip bomb.",
+    "imagefolder_bad_zip": "{file} is not a readable zip archive ({reason}).",
+    "imagefolder_no_classes": "{file} has no class folders: put the images in train/<class>/ (and optionally test/<class>/), one folder per class.",
+    "imagefolder_one_class": "{file} has only one class folder ({name}): a classifier needs at least two.",
+    "imagefolder_empty_class": "The class folder {file} holds no images.",
+    "imagefolder_test_classes": "{file}: test/ has classes that train/ lacks: {names}.",
+    "imagefolder_not_image": "{file} is not an image file (expected {suffixes}).",
+    "imagefolder_corrupt": "{file} cannot be decoded as an image ({reason}).",
+    "imagefolder_mode": "{file} is a {mode} image; only 8-bit grey, palette and RGB(A) images are read: save it as an 8-bit PNG or an RGB JPEG.",
+    "imagefolder_pixels": "{file} is {size} pixels; the limit is {limit:,} pixels per image.",
 }
 
 

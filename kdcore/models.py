@@ -33,6 +33,29 @@ class TeacherCNN(nn.Module):
         return ([fmap, embedding], logits) if features else logits
 
 
+class TeacherVGG(nn.Module):
+    """A small VGG-style network for colour images: four stages of 3×3 convolution → batch norm →
+    GELU → 2×2 max-pool with widths w, 2w, 4w, 4w (16/32/64/64: ≈ 71 k parameters), then the 2×2
+    average of the last map and a linear head. Trains in minutes on a CPU (see kdcore.teacher's recipes)."""
+
+    def __init__(self, in_shape, num_classes=10, width=16):
+        super().__init__()
+        widths, layers, channels = (width, 2 * width, 4 * width, 4 * width), [], in_shape[0]
+        for out in widths:
+            layers += [nn.Conv2d(channels, out, 3, padding=1, bias=False), nn.BatchNorm2d(out), nn.GELU(),
+                       nn.MaxPool2d(2, ceil_mode=True)]
+            channels = out
+        self.conv = nn.Sequential(*layers)
+        self.pool = nn.Sequential(nn.AdaptiveAvgPool2d(2), nn.Flatten())
+        self.head = nn.Linear(4 * channels, num_classes)
+
+    def forward(self, x, features=False):
+        fmap = self.conv(x)  # (B, 4w, H/16, W/16)
+        embedding = self.pool(fmap)  # (B, 16w)
+        logits = self.head(embedding)
+        return ([fmap, embedding], logits) if features else logits
+
+
 class StudentMLP(nn.Module):
     """One hidden layer of `width` units: the classic tiny student (784-32-10 ≈ 25 k parameters)."""
 
@@ -66,7 +89,7 @@ class StudentCNN(nn.Module):
         return ([fmap, embedding], logits) if features else logits
 
 
-FAMILIES = {"teacher-cnn": TeacherCNN, "mlp": StudentMLP, "cnn": StudentCNN}
+FAMILIES = {"teacher-cnn": TeacherCNN, "teacher-vgg": TeacherVGG, "mlp": StudentMLP, "cnn": StudentCNN}
 STUDENTS = ("mlp", "cnn")
 
 

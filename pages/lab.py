@@ -1,7 +1,7 @@
 """Distillation Lab: pretrain a teacher, generate soft labels, train a student with and without them."""
 import streamlit as st
 
-from kdapp import form, lab_view, live, share, shared
+from kdapp import folder_box, form, lab_view, live, share, shared
 from kdapp.share import Setting
 from kdapp.ui import device_name, show_error, t
 from kdcore import data as datasets
@@ -16,8 +16,8 @@ SCHEMA = {  # URL name → setting, declared once: widget, URL round-trip and co
                        widget="selectbox", path="data.dataset", fmt=lambda n: t(f"lab.ds_{n.replace('-', '_')}")),
     "subset": Setting("lab_subset", int, 0, 0, 60000, label="lab.subset", widget="number", step=1000,
                       help="lab.subset_help", path="data.subset", convert=lambda n: n or None),
-    "teacher_epochs": Setting("lab_teacher_epochs", int, DEFAULTS.teacher.epochs, 1, 30, label="lab.teacher_epochs",
-                              path="teacher.epochs"),
+    "teacher_epochs": Setting("lab_teacher_epochs", int, 0, 0, 30, label="lab.teacher_epochs", path="teacher.epochs",
+                              help="lab.teacher_epochs_help", convert=lambda n: n or None),
     "student": Setting("lab_student", str, DEFAULTS.student.family, choices=STUDENTS, label="lab.student",
                        widget="radio", path="student.family", fmt=lambda s: t(f"lab.student_{s}")),
     "width": Setting("lab_width", int, DEFAULTS.student.width, 1, 256, label="lab.width", help="lab.width_help",
@@ -52,9 +52,13 @@ def settings_form() -> RunConfig | None:
         # the button first, so it is on screen at 720p (a projector) without scrolling
         submitted = st.form_submit_button(t("lab.train"), type="primary", width="stretch", disabled=busy)
         form.widgets(SCHEMA, SCHEMA, disabled=busy)
+        own = folder_box.source_box(disabled=busy)
     if busy:
         st.caption(t("live.running_elsewhere"))
-    return form.to_config(DEFAULTS, SCHEMA).replace(device=device_name()) if submitted else None
+    if not submitted:
+        return None
+    config = form.to_config(DEFAULTS, SCHEMA).replace(device=device_name())
+    return config.replace(**{"data.dataset": own}) if own else config
 
 
 def start(config: RunConfig) -> None:
@@ -66,6 +70,7 @@ def start(config: RunConfig) -> None:
         st.button(t("lab.use_embedded"), on_click=use_embedded, key="lab_use_embedded")
         return
     shared.remember(config)
+    st.session_state["lab_data"] = data
     live.start("lab", run_lab(config, data))
 
 
@@ -101,6 +106,8 @@ with right:
             start(config)
     except KDLabError as err:
         show_error(err)
+    if st.session_state.get("lab_data") is not None:
+        folder_box.thumbnails(st.session_state["lab_data"])
     live.panel("lab", lab_view.phase_label, lab_view.live)
     runs = st.session_state.get("lab_runs", [])
     if runs and not live.running("lab"):

@@ -89,7 +89,7 @@ def test_cli_methods_lists_every_registered_name(capsys):
 
 @pytest.mark.parametrize("argv, fragment", [
     (["--methods", "kd", "magic"], "Unknown method 'magic'; choose one of hard, kd, fitnet"),
-    (["--methods", "at"], "compatible models: teacher-cnn, cnn"),
+    (["--methods", "at"], "compatible models: teacher-cnn, teacher-vgg, cnn"),
     (["--methods", "at", "--set", "at.beta=-3", "--student", "cnn"], "beta must be in [0, 1e+06], got -3"),
     (["--set", "kd.gamma=1"], "has no hyper-parameter 'gamma'; it has: temperature, alpha"),
     (["--set", "kd.alpha=high"], "--set expects METHOD.PARAMETER=NUMBER"),
@@ -102,7 +102,7 @@ def test_cli_bad_input_is_one_clear_line(capsys, argv, fragment):
 
 
 def test_config_refuses_unknown_student():
-    with pytest.raises(ConfigError, match="choose one of teacher-cnn, mlp, cnn"):
+    with pytest.raises(ConfigError, match="choose one of teacher-cnn, teacher-vgg, mlp, cnn"):
         CompareConfig(RunConfig().replace(**{"student.family": "resnet"})).validate()
 
 

@@ -57,3 +57,30 @@ def test_lab_in_chinese(app_page):
     at = app_page("lab.py", lang="zh")
     assert "蒸馏实验室" in at.title[0].value
     assert at.button[0].label == "开始训练"
+
+
+def test_lab_trains_on_an_own_zip_and_shows_its_classes(app_page, tmp_path):
+    from test_imagefolder import classes_with, write_zip
+
+    path = write_zip(tmp_path / "pets.zip", classes_with(10, classes=("cat", "dog", "emu"), size=(12, 12)))
+    at = app_page("lab.py")
+    at.slider(key="lab_teacher_epochs").set_value(1)
+    at.slider(key="lab_epochs").set_value(1)
+    at.text_input(key="lab_folder").set_value(str(path))
+    at.button[0].click().run()
+    assert not at.exception, at.exception
+    finish(at, "lab")
+    assert any("each of the 3 classes" in c.value for c in at.caption)
+    captions = [caption for image in at.get("image") for caption in image.captions]
+    assert captions == ["cat", "dog", "emu"]
+    assert at.session_state["lab_runs"][-1].config.data.dataset == str(path)
+
+
+def test_lab_refuses_a_bad_zip_with_the_rule(app_page, tmp_path):
+    from test_imagefolder import classes_with, write_zip
+
+    path = write_zip(tmp_path / "one.zip", classes_with(3, classes=("cat",)))
+    at = app_page("lab.py")
+    at.text_input(key="lab_folder").set_value(str(path))
+    at.button[0].click().run()
+    assert not at.exception and "only one class folder (cat)" in at.error[0].value

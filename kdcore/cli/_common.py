@@ -22,11 +22,13 @@ def add_json(parser: argparse.ArgumentParser) -> None:
 def add_run_options(p: argparse.ArgumentParser, defaults: RunConfig, *, method: bool = True,
                     seeds: bool = True) -> None:
     """The flags of a RunConfig, with `defaults` shown as each flag's default."""
-    p.add_argument("--dataset", default=defaults.data.dataset, choices=list(LOADERS))
+    p.add_argument("--dataset", default=defaults.data.dataset,
+                   help=f"{', '.join(LOADERS)}, or the path of an image folder or .zip (train/<class>/, optional test/<class>/)")
     p.add_argument("--data-dir", default=None, help="folder of torchvision datasets (default: KDLAB_DATA_DIR or user cache)")
     p.add_argument("--test-idx", default=None, help="folder with the official MNIST test IDX files (mnist5k only)")
     p.add_argument("--subset", type=int, default=None, help="keep this many training images (stratified)")
-    p.add_argument("--teacher-epochs", type=int, default=defaults.teacher.epochs)
+    p.add_argument("--teacher-epochs", type=int, default=defaults.teacher.epochs,
+                   help="default: the teacher recipe's (12 for grey digits, 8 for colour images)")
     p.add_argument("--student", default=defaults.student.family, choices=list(STUDENTS))
     p.add_argument("--width", type=int, default=defaults.student.width, help="student width (hidden units or channels)")
     p.add_argument("--epochs", type=int, default=defaults.student.epochs, help="student epochs over the transfer set")
