@@ -86,7 +86,7 @@ def _bwrap_args(work: Path) -> list[str]:
     for root in python_roots:
         if not root.startswith("/usr/"):
             args += ["--ro-bind", root, root]
-    return args + ["--"]
+    return args + ["--remount-ro", "/", "--"]
 
 
 @lru_cache(maxsize=1)
