@@ -69,9 +69,9 @@ def refusal(server_address: str | None, env: dict | None = None) -> str | None:
     """Why learner code may not run here (a message key), or None when it may: off by setting or by
     the address, or a server reachable by others (a classroom) without the strong jail."""
     if not allowed(server_address, env):
-        return "code_disabled"
+        return "disabled"
     if (server_address or "").strip() not in LOCAL_ADDRESSES and not jail_available():
-        return "code_needs_jail"
+        return "needs_jail"
     return None
 
 
