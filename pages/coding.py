@@ -12,7 +12,7 @@ exercises = grader.load_exercises()
 by_id = {ex.id: ex for ex in exercises}
 exercise = by_id[st.radio(t("coding.pick"), list(by_id), format_func=lambda i: by_id[i].title[lang()],
                           key="coding_exercise", horizontal=True)]
-allowed = sandbox.allowed(st.get_option("server.address"))
+refused = sandbox.refusal(st.get_option("server.address"))
 
 st.markdown(exercise.statement[lang()])
 demo = dw.PAGES_DIR / f"{exercise.demo}.py"
@@ -22,11 +22,11 @@ if demo.exists():
 code_key = f"coding_code_{exercise.id}"
 if code_key not in st.session_state:
     st.session_state[code_key] = exercise.starter
-if not allowed:
-    st.info(t("coding.disabled"))
+if refused:
+    st.info(t(f"coding.{refused}"))
 code = st.text_area(t("coding.editor"), key=code_key, height=460, help=t("coding.editor_help"))
 c1, c2, _ = st.columns([1.3, 1.7, 3])
-submitted = c1.button(t("coding.submit"), key="coding_submit", type="primary", disabled=not allowed)
+submitted = c1.button(t("coding.submit"), key="coding_submit", type="primary", disabled=bool(refused))
 if c2.button(t("coding.reset"), key="coding_reset"):
     del st.session_state[code_key]
     st.session_state.pop(f"coding_grade_{exercise.id}", None)
@@ -61,7 +61,7 @@ if result is not None:
         with st.expander(t("coding.stderr"), expanded=result.status == "crashed"):
             st.code(result.stderr, language=None)
     st.caption(t("coding.protections", network=result.protections.get("network", "?"),
-                 processes=result.protections.get("process_cap", "?")))
-if result is not None or not allowed:
+                 processes=result.protections.get("process_cap", "?"), jail=result.protections.get("jail", "none")))
+if result is not None or refused:
     with st.expander(t("coding.reference"), expanded=result is not None and result.status == "passed"):
         st.code(exercise.reference, language="python")

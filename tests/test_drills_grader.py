@@ -150,3 +150,12 @@ def test_environment_is_stripped():
 ])
 def test_code_execution_only_on_localhost_unless_configured(address, env, allowed):
     assert sandbox.allowed(address, env) is allowed
+
+
+def test_a_classroom_server_refuses_code_without_the_jail(monkeypatch):
+    monkeypatch.setattr(sandbox, "jail_available", lambda: False)
+    assert sandbox.refusal("0.0.0.0", {"KDLAB_ALLOW_CODE": "1"}) == "needs_jail"
+    assert sandbox.refusal("127.0.0.1", {}) is None  # a personal server runs it and reports the protections
+    assert sandbox.refusal("0.0.0.0", {}) == "disabled"
+    monkeypatch.setattr(sandbox, "jail_available", lambda: True)
+    assert sandbox.refusal("0.0.0.0", {"KDLAB_ALLOW_CODE": "1"}) is None

@@ -6,11 +6,15 @@ What is enforced depends on the machine and is reported in `RunResult.protection
 - network: a fresh network namespace (root, or unprivileged user namespaces); otherwise the
   code could reach the network, and only proxies are cleared.
 - processes: a pids cgroup (root with a writable cgroup fs) or RLIMIT_NPROC (ordinary users).
-This is a guard for a learner's own machine against accidents and silly code, not a boundary
-against a determined attacker: public deployments must disable code execution (see `allowed`).
+- jail: with bubblewrap (`bwrap`) on the PATH and working, the code runs as uid 65534 in fresh
+  user, mount, pid, network, IPC and UTS namespaces, with read-only binds of /usr and the Python
+  installation, a private /tmp, every capability dropped, a new session, and --die-with-parent: it
+  cannot see the server's files, environment or processes. Without it the run is only a guard against
+  accidents; a classroom server refuses learner code then (`refusal`).
 """
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -18,11 +22,14 @@ import tempfile
 import time
 import uuid
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 LAUNCHER = Path(__file__).with_name("_launcher.py")
 CGROUP_ROOTS = (Path("/sys/fs/cgroup/pids"), Path("/sys/fs/cgroup"))
 LOCAL_ADDRESSES = ("127.0.0.1", "localhost", "::1")
+JAIL_UID = 65534  # "nobody" inside the jail's user namespace
+WORK = "/work"    # the exercise folder's path inside the jail
 
 
 @dataclass(frozen=True)
@@ -56,6 +63,44 @@ def allowed(server_address: str | None, env: dict | None = None) -> bool:
     if flag in ("0", "false", "no"):
         return False
     return (server_address or "").strip() in LOCAL_ADDRESSES
+
+
+def refusal(server_address: str | None, env: dict | None = None) -> str | None:
+    """Why learner code may not run here (a message key), or None when it may: off by setting or by
+    the address, or a server reachable by others (a classroom) without the strong jail."""
+    if not allowed(server_address, env):
+        return "disabled"
+    if (server_address or "").strip() not in LOCAL_ADDRESSES and not jail_available():
+        return "needs_jail"
+    return None
+
+
+def _bwrap_args(work: Path) -> list[str]:
+    python_roots = sorted({str(Path(p).resolve()) for p in (sys.prefix, sys.base_prefix, Path(sys.executable).resolve().parent)})
+    args = ["bwrap", "--unshare-all", "--uid", str(JAIL_UID), "--gid", str(JAIL_UID), "--die-with-parent",
+            "--new-session", "--cap-drop", "ALL", "--ro-bind", "/usr", "/usr", "--proc", "/proc", "--dev", "/dev",
+            "--tmpfs", "/tmp", "--bind", str(work), WORK, "--chdir", WORK]
+    for link in ("lib", "lib64", "bin", "sbin"):
+        if Path("/", link).is_symlink():
+            args += ["--symlink", os.readlink(Path("/", link)), f"/{link}"]
+    for root in python_roots:
+        if not root.startswith("/usr/"):
+            args += ["--ro-bind", root, root]
+    return args + ["--remount-ro", "/", "--"]
+
+
+@lru_cache(maxsize=1)
+def jail_available() -> bool:
+    """Does bubblewrap run a Python here (it needs user namespaces)? Checked once per process."""
+    if shutil.which("bwrap") is None:
+        return False
+    with tempfile.TemporaryDirectory(prefix="kdlab-jailcheck-") as tmp:
+        try:
+            done = subprocess.run(_bwrap_args(Path(tmp)) + [sys.executable, "-I", "-S", "-c", "import os; print(os.getuid())"],
+                                  capture_output=True, text=True, timeout=30, env={"PATH": "/usr/bin:/bin"})
+        except (OSError, subprocess.TimeoutExpired):
+            return False
+    return done.returncode == 0 and done.stdout.strip() == str(JAIL_UID)
 
 
 def _make_cgroup(processes: int) -> Path | None:
@@ -108,6 +153,21 @@ def _read_capped(path: Path, limit: int) -> str:
     return text if len(text) <= limit else text[:limit] + "\n… (output truncated)"
 
 
+def _read_protections(path: Path, cgroup: bool, jailed: bool) -> dict:
+    """What held: the launcher's report (written before the learner's code ran) and the grader's own facts."""
+    try:
+        report = json.loads(_read_capped(path, 2000)) if path.is_file() else {}
+    except json.JSONDecodeError:
+        report = {}
+    report = {k: v for k, v in report.items() if k in ("process_cap", "network") and isinstance(v, str)} if isinstance(report, dict) else {}
+    if cgroup:
+        report["process_cap"] = "cgroup"
+    report["jail"] = "bubblewrap" if jailed else "none"
+    if jailed:
+        report["network"] = "isolated"
+    return report
+
+
 def run(files: dict[str, str], entry: str, limits: Limits = Limits(), result_files=()) -> RunResult:
     """Write `files` into a fresh temp dir and run `python -I entry` there under `limits`."""
     with tempfile.TemporaryDirectory(prefix="kdlab-sandbox-") as tmp:
@@ -117,11 +177,21 @@ def run(files: dict[str, str], entry: str, limits: Limits = Limits(), result_fil
         env = {"PATH": "/usr/bin:/bin", "HOME": tmp, "TMPDIR": tmp, "LANG": "C.UTF-8", "PYTHONHASHSEED": "0",
                "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "no_proxy": "*", "NO_PROXY": "*"}
         group = _make_cgroup(limits.processes)
-        config = {"entry": entry, "env": env, "limits": asdict(limits), "cgroup": str(group) if group else ""}
+        jailed = jail_available()
+        if jailed:  # the launcher runs inside the jail, from a copy in the exercise folder
+            os.chmod(work, 0o777)  # the jail's uid writes its outputs there
+            (work / "_launcher.py").write_text(LAUNCHER.read_text(encoding="utf-8"), encoding="utf-8")
+            env = {**env, "HOME": WORK, "TMPDIR": "/tmp"}
+        config = {"entry": entry, "env": env, "limits": asdict(limits), "cgroup": "", "jail": jailed}
+        command = [sys.executable, "-I", "-S", f"{WORK}/_launcher.py" if jailed else str(LAUNCHER), json.dumps(config)]
+        if jailed:
+            command = _bwrap_args(work) + command
+        if group is not None:  # join the pids cgroup before anything of the run starts
+            command = ["/bin/sh", "-c", 'echo $$ > "$0" && exec "$@"', str(group / "cgroup.procs")] + command
         started = time.monotonic()
         with open(work / "stdout.txt", "wb") as out, open(work / "stderr.txt", "wb") as err:
-            proc = subprocess.Popen([sys.executable, "-I", "-S", str(LAUNCHER), json.dumps(config)], cwd=work,
-                                    env=env, stdin=subprocess.DEVNULL, stdout=out, stderr=err, start_new_session=True)
+            proc = subprocess.Popen(command, cwd=work, env={"PATH": "/usr/bin:/bin"} if jailed else env,
+                                    stdin=subprocess.DEVNULL, stdout=out, stderr=err, start_new_session=True)
             try:
                 proc.wait(timeout=limits.wall_s)
                 timed_out = False
@@ -132,6 +202,9 @@ def run(files: dict[str, str], entry: str, limits: Limits = Limits(), result_fil
         seconds = time.monotonic() - started
         found = {name: (work / name).read_text(encoding="utf-8", errors="replace")
                  for name in result_files if (work / name).is_file()}
-        protections = json.loads((work / "sandbox.json").read_text()) if (work / "sandbox.json").is_file() else {}
-        return RunResult(proc.returncode, seconds, timed_out, _read_capped(work / "stdout.txt", limits.output_chars),
+        protections = _read_protections(work / "sandbox.json", group is not None, jailed)
+        code = proc.returncode
+        if jailed and code is not None and code > 128:  # bwrap reports a signalled child as 128 + signal
+            code = 128 - code
+        return RunResult(code, seconds, timed_out, _read_capped(work / "stdout.txt", limits.output_chars),
                          _read_capped(work / "stderr.txt", limits.output_chars), found, protections)
