@@ -9,6 +9,7 @@ from kdcore.drills import bank
 from kdcore.drills.store import ProgressStore
 from kdcore.errors import KDLabError
 
+from . import app_params
 from .i18n import LANGUAGES
 from .ui import lang, show_error, t
 
@@ -58,7 +59,7 @@ def demo_link(question) -> None:
         settings = ", ".join(f"{k}={v}" for k, v in question.demo_query.items())
         label = t("drills.see_demo", page=t(f"nav.{question.demo_page}"))
         st.page_link(f"pages/{page.name}", label=f"{label} ({settings})" if settings else label, icon="🔬",
-                     query_params=question.demo_query or None)
+                     query_params={**app_params.query(), **question.demo_query})
 
 
 def question_header(question, content_lang: str) -> None:

@@ -98,6 +98,8 @@ MESSAGES = {
     "prompt_empty": "The prompt is empty: type a few characters for the models to continue.",
     "prompt_unseen": "The prompt contains characters the models never saw in this corpus: {chars}. Remove or replace them.",
     "prompt_length": "The prompt length must be between 1 and the context ({context}).",
+    # course (kdcore.course)
+    "course_invalid": "The course file {where} is malformed: check its {field}.",
 }
 
 
