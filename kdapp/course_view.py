@@ -16,9 +16,9 @@ from .ui import lang, show_error, t
 PAGES_DIR = Path(__file__).resolve().parents[1] / "pages"
 
 
-def label(lesson, index: int, done: dict) -> str:
-    """ "3 · Knowledge transfer ✓" in the learner's language."""
-    return f"{index + 1} · {lesson.title[lang()]}" + (" ✓" if lesson.id in done else "")
+def label(lesson, index: int, done: dict, language: str) -> str:
+    """ "3 · Knowledge transfer ✓" in `language`."""
+    return f"{index + 1} · {lesson.title[language]}" + (" ✓" if lesson.id in done else "")
 
 
 def page_link(page: str, text: str, icon: str, **query) -> None:

@@ -126,12 +126,18 @@ def reversal() -> None:
                       angle0=plain["angle"], angle=adapted["angle"], domain=100 * adapted["domain_accuracy"]))
 
 
+def _family_names() -> dict:
+    """Model families in the learner's language, translated now: a widget may format its options
+    outside the script run, where the language is not known."""
+    return {family: t(f"course.family_{family.replace('-', '_')}") for family in models.FAMILIES}
+
+
 def reuse() -> None:
     source_config = shared.run_config().teacher
     settings, result = present.result_first()
     c1, c2, c3 = settings.columns(3)
     family = c1.selectbox(t("course.reuse_family"), ("teacher-cnn", "cnn", "mlp"), key="course_reuse_family",
-                          format_func=lambda f: t(f"course.family_{f.replace('-', '_')}"))
+                          format_func=_family_names().get)
     width = c2.select_slider(t("course.reuse_width"), WIDTHS, source_config.width if source_config.width in WIDTHS else 16,
                              key="course_reuse_width")
     size = c3.radio(t("course.reuse_size"), (28, 16), key="course_reuse_size", horizontal=True,
@@ -159,7 +165,7 @@ def devices() -> None:
     settings, result = present.result_first()
     left, right = settings.columns(2)
     family = left.radio(t("course.reuse_family"), ("mlp", "cnn"), key="course_dev_family", horizontal=True,
-                        format_func=lambda f: t(f"course.family_{f}"))
+                        format_func=_family_names().get)
     width = right.select_slider(t("course.reuse_width"), WIDTHS, 32, key="course_dev_width")
     config = shared.run_config().teacher
     teacher, student = _costs(((config.family, config.width), (family, width)))
