@@ -8,7 +8,9 @@ from kdapp import app_params, present
 from kdapp.i18n import LANGUAGES
 from kdapp.ui import t
 
-st.set_page_config(page_title="KD Lab", page_icon="🧪", layout="wide")
+app_params.read_once()
+st.set_page_config(page_title="KD Lab", page_icon="🧪", layout="wide",
+                   initial_sidebar_state="collapsed" if present.active() else "auto")
 
 # (section, file in pages/, nav key, icon). A page appears once its file exists.
 PAGES = [
@@ -26,7 +28,6 @@ PAGES = [
 ]
 PAGES_DIR = Path(__file__).parent / "pages"
 
-app_params.read_once()
 with st.sidebar:
     st.radio(t("common.language"), list(LANGUAGES), format_func=LANGUAGES.get, key="lang", horizontal=True)
     st.toggle(t("present.toggle"), key="present", help=t("present.toggle_help"))

@@ -30,7 +30,7 @@ def page_link(page: str, text: str, icon: str, **query) -> None:
 def header(lessons, lesson) -> None:
     index = lessons.index(lesson)
     st.caption(t("course.where", n=index + 1, total=len(lessons), section=t(f"course.section_{lesson.section}")))
-    st.header(lesson.title[lang()], anchor=False)
+    st.title(lesson.title[lang()], anchor=False)
 
 
 def body(lesson) -> None:
@@ -87,6 +87,8 @@ def onward(lessons, lesson) -> None:
     if index < len(lessons) - 1 and right.button(t("course.next"), key="course_next", type="primary", width="stretch"):
         st.session_state["course_lesson"] = lessons[index + 1].id
         st.rerun()
+    if index == len(lessons) - 1:
+        page_link("drills", t("course.after"), "🎯")
 
 
 def lesson_page(lessons, lesson, store) -> None:

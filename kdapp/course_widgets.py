@@ -95,7 +95,7 @@ def objective() -> None:
         names = {"plain": t("course.grad_plain"), "scaled": t("course.grad_scaled"), "y": t("course.grad_y")}
         st.plotly_chart(plots.gradient_figure(GRADIENT_TS, norms, T, names), key="course_obj_grad")
         st.markdown(t("course.grad_readout", low=GRADIENT_TS[0], high=GRADIENT_TS[-1],
-                      plain=norms["plain"][0] / norms["plain"][-1], scaled=norms["scaled"][0] / norms["scaled"][-1]))
+                      plain=norms["plain"][0] / norms["plain"][-1], scaled=max(norms["scaled"]) / min(norms["scaled"])))
         _source_note(example)
 
 
@@ -148,7 +148,8 @@ def reuse() -> None:
         a, b = st.columns(2)
         a.metric(t("course.reuse_copied"), f"{report['copied']:,} / {report['total']:,}",
                  f"{100 * report['copied'] / report['total']:.0f} %", delta_color="off")
-        b.metric(t("course.reuse_distil"), t("course.yes") if report["same_classes"] else t("course.no"))
+        b.metric(t("course.reuse_distil"), t("course.yes") if report["same_classes"] else t("course.no"),
+                 t("course.same_classes") if report["same_classes"] else t("course.other_classes"), delta_color="off")
         rows = [{t("course.col_tensor"): r["name"], t("course.col_target"): "×".join(map(str, r["target"])),
                  t("course.col_source"): "×".join(map(str, r["source"])) if r["source"] else "—",
                  t("course.col_count"): r["count"], t("course.col_copy"): "✓" if r["copy"] else "✗"} for r in report["rows"]]

@@ -6,10 +6,11 @@ from .ui import t
 
 CSS = """<style>
 html { font-size: 20px; }
-.stMainBlockContainer { max-width: 1400px; padding-top: 2rem; }
-[data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li { font-size: 1.2rem; line-height: 1.6; }
-[data-testid="stMarkdownContainer"] h1 { font-size: 2.4rem; }
-[data-testid="stMetricValue"] { font-size: 2.6rem; }
+.stMainBlockContainer { max-width: 1400px; padding-top: 3.5rem; }
+[data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li { font-size: 1.15rem; line-height: 1.6; }
+[data-testid="stMetricLabel"] p { font-size: 0.95rem; }
+[data-testid="stMetricValue"] p { font-size: 2.4rem; line-height: 1.2; }
+h1 { font-size: 2.1rem !important; padding-top: 0.5rem !important; }
 </style>"""
 
 

@@ -134,6 +134,7 @@ def kl_fit(separation: float, points: int = 400) -> dict:
     for name, table in (("forward", forward), ("reverse", reverse)):
         index = int(table.argmin())
         mean, sd = means.flatten()[index // sds.numel()].item(), sds.flatten()[index % sds.numel()].item()
+        mean = round(mean, 6) + 0.0  # a grid point, without float noise or a negative zero
         fits[name] = {"mean": mean, "sd": sd, "kl": table.min().item(), "density": _normal(x, mean, sd).tolist()}
     return {"x": x.tolist(), "teacher": p.tolist(), **fits}
 

@@ -12,7 +12,6 @@ lessons = course.default_course()
 by_id = {lesson.id: lesson for lesson in lessons}
 SCHEMA = {"lesson": Setting("course_lesson", str, lessons[0].id, choices=tuple(by_id))}
 
-st.title(t("course.title"))
 share.restore("course", SCHEMA)
 store = drill_widgets.open_store()
 done = course.progress(lessons, store.scores(course.SCORE_KIND))

@@ -3,7 +3,8 @@ import plotly.graph_objects as go
 
 from .lab import COLOURS, LAYOUT
 
-SMALL = {**LAYOUT, "height": 300, "margin": {"l": 55, "r": 15, "t": 30, "b": 40}}
+SMALL = {**LAYOUT, "height": 320, "margin": {"l": 55, "r": 15, "t": 60, "b": 45},
+         "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0}}
 CLASS_COLOURS = ("#2a7bd4", "#e8793a")
 
 
@@ -15,7 +16,7 @@ def gradient_figure(temperatures, norms: dict, current: float, names: dict) -> g
                                 line={"color": COLOURS["kd"]})])
     fig.add_vline(x=current, line={"color": "#999", "dash": "dot"})
     fig.update_layout(**SMALL, xaxis={"type": "log", "title": "T", "tickvals": [1, 2, 5, 10, 20], "ticktext": ["1", "2", "5", "10", "20"]},
-                      yaxis={"type": "log", "title": names["y"], "exponentformat": "power"})
+                      yaxis={"type": "log", "title": names["y"], "dtick": 1, "exponentformat": "power"})
     return fig
 
 
@@ -36,8 +37,9 @@ def reversal_figure(points: dict, boundaries: dict, names: dict) -> go.Figure:
                                      line={"color": "#333", "dash": dash}))
         else:
             fig.add_vline(x=-c / w[0], line={"color": "#333", "dash": dash})
-    fig.update_layout(**{**SMALL, "height": 420}, xaxis={"range": [-3.5, 3.5], "zeroline": False},
-                      yaxis={"range": [-3.5, 6.5], "zeroline": False, "scaleanchor": "x"})
+    fig.update_layout(**{**SMALL, "height": 460, "margin": {**SMALL["margin"], "t": 80}},
+                      xaxis={"range": [-3.5, 3.5], "zeroline": False, "title": "x₁"},
+                      yaxis={"range": [-3.5, 6.5], "zeroline": False, "title": "x₂"})
     return fig
 
 
