@@ -76,17 +76,21 @@ def questions(lesson, store) -> None:
             st.rerun()
 
 
+def _go(lesson_id: str) -> None:
+    """A button callback: it runs before the lesson selector is drawn, so it may set its value."""
+    st.session_state["course_lesson"] = lesson_id
+
+
 def onward(lessons, lesson) -> None:
     """The full page behind the lesson, and buttons to the previous and next lessons."""
     page_link(lesson.page, t("course.full_page", page=t(f"nav.{lesson.page}")), "🔬")
     index = lessons.index(lesson)
     left, _, right = st.columns([1, 2, 1])
-    if index > 0 and left.button(t("course.previous"), key="course_prev", width="stretch"):
-        st.session_state["course_lesson"] = lessons[index - 1].id
-        st.rerun()
-    if index < len(lessons) - 1 and right.button(t("course.next"), key="course_next", type="primary", width="stretch"):
-        st.session_state["course_lesson"] = lessons[index + 1].id
-        st.rerun()
+    if index > 0:
+        left.button(t("course.previous"), key="course_prev", width="stretch", on_click=_go, args=(lessons[index - 1].id,))
+    if index < len(lessons) - 1:
+        right.button(t("course.next"), key="course_next", type="primary", width="stretch", on_click=_go,
+                     args=(lessons[index + 1].id,))
     if index == len(lessons) - 1:
         page_link("drills", t("course.after"), "🎯")
 
