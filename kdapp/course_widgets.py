@@ -117,7 +117,7 @@ def reversal() -> None:
         c2.metric(t("course.rev_source"), f"{100 * adapted['source_accuracy']:.1f} %",
                   f"{100 * (adapted['source_accuracy'] - plain['source_accuracy']):+.1f}")
         c3.metric(t("course.rev_domain"), f"{100 * adapted['domain_accuracy']:.1f} %",
-                  f"{100 * (adapted['domain_accuracy'] - plain['domain_accuracy']):+.1f}", delta_color="off")
+                  f"{100 * (adapted['domain_accuracy'] - plain['domain_accuracy']):+.1f}", delta_color="off", delta_arrow="off")
         names = {"source": t("course.source"), "target": t("course.target"), "class": t("course.class")}
         boundaries = {t("course.boundary_plain"): (plain["w"], plain["c"], "dash"),
                       t("course.boundary_dann", lambd=lambd): (adapted["w"], adapted["c"], "solid")}
@@ -147,9 +147,9 @@ def reuse() -> None:
     with result:
         a, b = st.columns(2)
         a.metric(t("course.reuse_copied"), f"{report['copied']:,} / {report['total']:,}",
-                 f"{100 * report['copied'] / report['total']:.0f} %", delta_color="off")
+                 f"{100 * report['copied'] / report['total']:.0f} %", delta_color="off", delta_arrow="off")
         b.metric(t("course.reuse_distil"), t("course.yes") if report["same_classes"] else t("course.no"),
-                 t("course.same_classes") if report["same_classes"] else t("course.other_classes"), delta_color="off")
+                 t("course.same_classes") if report["same_classes"] else t("course.other_classes"), delta_color="off", delta_arrow="off")
         rows = [{t("course.col_tensor"): r["name"], t("course.col_target"): "×".join(map(str, r["target"])),
                  t("course.col_source"): "×".join(map(str, r["source"])) if r["source"] else "—",
                  t("course.col_count"): r["count"], t("course.col_copy"): "✓" if r["copy"] else "✗"} for r in report["rows"]]
@@ -172,10 +172,10 @@ def devices() -> None:
     teacher, student = _costs(((config.family, config.width), (family, width)))
     with result:
         c1, c2, c3 = st.columns(3)
-        c1.metric(t("course.dev_params"), f"{student['params']:,}", t("course.dev_ratio", r=teacher["params"] / student["params"]), delta_color="off")
-        c2.metric(t("course.dev_flops"), f"{student['flops']:,}", t("course.dev_ratio", r=teacher["flops"] / student["flops"]), delta_color="off")
+        c1.metric(t("course.dev_params"), f"{student['params']:,}", t("course.dev_ratio", r=teacher["params"] / student["params"]), delta_color="off", delta_arrow="off")
+        c2.metric(t("course.dev_flops"), f"{student['flops']:,}", t("course.dev_ratio", r=teacher["flops"] / student["flops"]), delta_color="off", delta_arrow="off")
         c3.metric(t("course.dev_latency"), f"{student['latency_ms']:.3f} ms",
-                  t("course.dev_ratio", r=teacher["latency_ms"] / student["latency_ms"]), delta_color="off")
+                  t("course.dev_ratio", r=teacher["latency_ms"] / student["latency_ms"]), delta_color="off", delta_arrow="off")
         st.caption(t("course.dev_teacher", params=teacher["params"], flops=teacher["flops"], ms=teacher["latency_ms"]))
         example = lab_example()
         st.caption(t("course.dev_accuracy", acc=100 * example["accuracy"]) if example else t("course.run_lab"))

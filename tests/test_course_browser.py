@@ -2,8 +2,8 @@
 finds the language still there after a reload; screenshots of every lesson at 1280×720 and 1280×1400
 in both languages (tests/artifacts/course-*.png)."""
 import pytest
-
 from conftest import screenshot, scroll_to, wait_idle
+
 from kdapp.i18n import text
 from kdcore.course import default_course
 
@@ -68,6 +68,12 @@ def test_screenshots_of_every_lesson(browser, app_url, lang, height):
             path = screenshot(tab, f"course-{number}-{lesson.id}-{lang}-{height}")
             widget = tab.get_by_text(text("course.try_it", lang), exact=True)
             scroll_to(widget)
+            widget.evaluate("""e => {  // the widget at the top of the view, below Streamlit's header
+                e.scrollIntoView({block: 'start'});
+                let box = e.parentElement;
+                while (box && box.scrollHeight <= box.clientHeight) box = box.parentElement;
+                if (box) box.scrollBy(0, -140);
+            }""")
             tab.wait_for_timeout(400)
             screenshot(tab, f"course-{number}-{lesson.id}-{lang}-{height}-widget")
             assert path.stat().st_size > 20_000

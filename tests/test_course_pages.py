@@ -1,9 +1,9 @@
 """AppTest runs of the Course page (every lesson, both languages), the home page's "continue", and the
 language and presenter mode carried by the URL."""
 import pytest
+from conftest import ROOT
 from streamlit.testing.v1 import AppTest
 
-from conftest import ROOT
 from kdapp.i18n import text
 from kdcore import course
 from kdcore.drills.store import ProgressStore
