@@ -13,7 +13,7 @@ from . import methods, models, registry
 from .config import MethodConfig, RunConfig, StudentConfig
 from .core import open_run, train_student
 from .data import TestSet, json_test_set
-from .events import Done
+from .events import Done, Partial
 
 # Ten entries that all run on the default MLP student (attention transfer needs a CNN student).
 DEFAULT_METHODS = ("kd", "fitnet", "sp", "rkd", "pkt", "nst", "dkd", "dist", "crd", "mutual")
@@ -50,7 +50,7 @@ class CompareResult:
     def to_dict(self) -> dict:
         """JSON-ready: `results` (baseline first) and `baseline` (the hard-label row)."""
         return {"results": self.rows, "baseline": self.rows[0], "teacher_accuracy": self.teacher_accuracy,
-                "seeds": list(self.config.run.seeds), "test_set": json_test_set(self.test_set), "seconds": self.seconds,
+                "seeds": list(self.config.run.seeds[:len(self.rows[0]["per_seed"])]), "test_set": json_test_set(self.test_set), "seconds": self.seconds,
                 "config": asdict(self.config)}
 
 
@@ -67,7 +67,8 @@ def check_pairs(config: CompareConfig, data) -> None:
 
 def run_compare(config: CompareConfig, data=None):
     """Generator: data → teacher (cached) → for each seed, the baseline then each method or scheme.
-    Incompatible pairs are refused before anything trains. Done carries a CompareResult."""
+    Incompatible pairs are refused before anything trains. A Partial(CompareResult) follows each
+    student run; Done carries the final one."""
     config.validate()
     entries = config.entries()
     runs = [(seed, method) for seed in config.run.seeds for method in entries]
@@ -82,9 +83,10 @@ def run_compare(config: CompareConfig, data=None):
         wall[method.name].append(time.perf_counter() - wall_start)
         cpu[method.name].append(time.process_time() - cpu_start)
         accuracies[method.name].append(core.accuracy(student))
-    rows = [{"method": name, "mean": statistics.fmean(accuracies[name]),
-             "sd": statistics.stdev(accuracies[name]) if len(accuracies[name]) > 1 else 0.0,
-             "per_seed": accuracies[name], "seconds": statistics.fmean(wall[name]),
-             "cpu_seconds": statistics.fmean(cpu[name])} for name in accuracies]
-    yield Done(result=CompareResult(config, core.data.test_set, core.teacher.test_accuracy, rows,
-                                    time.perf_counter() - start))
+        rows = [{"method": name, "mean": statistics.fmean(accuracies[name]),
+                 "sd": statistics.stdev(accuracies[name]) if len(accuracies[name]) > 1 else 0.0,
+                 "per_seed": list(accuracies[name]), "seconds": statistics.fmean(wall[name]),
+                 "cpu_seconds": statistics.fmean(cpu[name])} for name in accuracies if accuracies[name]]
+        result = CompareResult(config, core.data.test_set, core.teacher.test_accuracy, rows, time.perf_counter() - start)
+        yield Partial(progress=stages.at(i + 1, 1.0), result=result)  # a Stop keeps the runs finished so far
+    yield Done(result=result)

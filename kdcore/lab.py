@@ -14,7 +14,7 @@ from . import profile, readout
 from .config import MethodConfig, RunConfig
 from .core import agreement, open_run, train_student
 from .data import TestSet, json_test_set
-from .events import Done, Phase, recorded
+from .events import Done, Partial, Phase, recorded
 from .teacher import Teacher
 
 HARD = MethodConfig("hard", ())
@@ -63,13 +63,14 @@ class LabResult:
 
 def run_lab(config: RunConfig, data=None):
     """Generator of events: data, teacher, soft labels, then per seed a hard-label student (phase
-    "baseline") and a distilled one (phase "kd", the config's method), equal steps; Done(LabResult)."""
+    "baseline") and a distilled one (phase "kd", the config's method), equal steps; a Partial(LabResult)
+    after each complete seed (a Stop keeps those), then Done(LabResult)."""
     runs = [(seed, phase) for seed in config.seeds for phase in ("baseline", "kd")]
     start = time.perf_counter()
     core, stages = yield from open_run(config, data, len(runs), teacher_weight=0.5)
     teacher = core.teacher
     yield stages.phase(1, "soft_labels", info={"soft_labels": teacher.train_logits.shape[0]})
-    per_seed, curves, student = [], [], None
+    per_seed, curves, profiles = [], [], None
     for i, (seed, phase) in enumerate(runs):
         method = HARD if phase == "baseline" else config.method
         student = yield from recorded(stages.run(i + 1, train_student(core, method, seed), phase=phase, seed=seed), curves)
@@ -78,8 +79,11 @@ def run_lab(config: RunConfig, data=None):
             per_seed.append({"seed": seed, "labelled": int(core.labelled(seed).sum())})
         per_seed[-1][f"{phase}_accuracy"] = (logits.argmax(1) == core.data.y_test).float().mean().item()
         per_seed[-1][f"{phase}_agreement"] = agreement(logits, teacher.test_logits)
-    yield Phase(progress=stages.at(len(runs), 1.0), phase="profile")
-    result = LabResult(config, core.data.test_set, teacher, profile.profile(teacher.model, core.data.in_shape),
-                       profile.profile(student, core.data.in_shape), per_seed, curves,
-                       {k: v.cpu() for k, v in student.state_dict().items()}, time.perf_counter() - start)
+        if phase == "kd":  # a seed is complete: a Stop from here on keeps it
+            if profiles is None:
+                yield Phase(progress=stages.at(i + 1, 1.0), phase="profile")
+                profiles = profile.profile(teacher.model, core.data.in_shape), profile.profile(student, core.data.in_shape)
+            result = LabResult(config, core.data.test_set, teacher, *profiles, list(per_seed), list(curves),
+                               {k: v.cpu() for k, v in student.state_dict().items()}, time.perf_counter() - start)
+            yield Partial(progress=stages.at(i + 1, 1.0), result=result)
     yield Done(result=result)

@@ -49,8 +49,9 @@ def settings_form() -> RunConfig | None:
     busy = live.running("lab")
     with st.form("lab_settings", border=True):
         st.markdown(f"**{t('lab.settings')}**")
-        form.widgets(SCHEMA, SCHEMA, disabled=busy)
+        # the button first, so it is on screen at 720p (a projector) without scrolling
         submitted = st.form_submit_button(t("lab.train"), type="primary", width="stretch", disabled=busy)
+        form.widgets(SCHEMA, SCHEMA, disabled=busy)
     if busy:
         st.caption(t("live.running_elsewhere"))
     return form.to_config(DEFAULTS, SCHEMA).replace(device=device_name()) if submitted else None

@@ -14,7 +14,7 @@ from kdcore.data import load
 from kdcore.errors import ConfigError
 from kdcore.core import labelled_mask
 from kdcore.config import RunConfig
-from kdcore.events import Done, collect
+from kdcore.events import Done, Partial, collect
 from kdcore.teacher import is_cached, train_teacher
 from kdcore.train import accuracy, fit
 
@@ -104,3 +104,15 @@ def test_cli_bad_input_is_one_clear_line(capsys, argv, fragment):
 def test_config_refuses_unknown_student():
     with pytest.raises(ConfigError, match="choose one of teacher-cnn, mlp, cnn"):
         CompareConfig(RunConfig().replace(**{"student.family": "resnet"})).validate()
+
+
+def test_a_stop_keeps_the_runs_finished_so_far(comparison):
+    """A Partial follows every student run: stopping after seed 0 keeps seed 0 of every method."""
+    config, records = comparison
+    partials = [e.result for e in records if isinstance(e, Partial)]
+    assert len(partials) == 2 * 3  # two seeds × (hard, kd, sp)
+    after_seed_0 = partials[2].to_dict()
+    assert [row["method"] for row in after_seed_0["results"]] == ["hard", "kd", "sp"]
+    assert all(len(row["per_seed"]) == 1 for row in after_seed_0["results"]) and after_seed_0["seeds"] == [0]
+    final = records[-1].result.rows
+    assert [row["per_seed"][0] for row in after_seed_0["results"]] == [row["per_seed"][0] for row in final]

@@ -8,7 +8,7 @@ import pytest
 from kdcore.cli import main
 from kdcore.config import RunConfig
 from kdcore.core import labelled_mask
-from kdcore.events import Done, Epoch, Step
+from kdcore.events import Done, Epoch, Partial, Step
 from kdcore.lab import run_lab
 
 SMALL = RunConfig().replace(**{"data.dataset": "digits", "teacher.epochs": 8, "student.epochs": 3,
@@ -74,3 +74,12 @@ def test_cli_bad_options_exit_2_with_one_line(args, message):
     proc = subprocess.run([sys.executable, "-m", "kdcore.cli", "distill", *args], capture_output=True, text=True)
     assert proc.returncode == 2
     assert message in proc.stderr and len(proc.stderr.strip().splitlines()) == 1 and proc.stdout == ""
+
+
+def test_a_stop_after_the_first_seed_keeps_it():
+    events, result = run(SMALL)
+    partials = [e for e in events if isinstance(e, Partial)]
+    assert len(partials) == 2 and [len(p.result.per_seed) for p in partials] == [1, 2]
+    first = partials[0].result
+    assert first.per_seed[0] == result.per_seed[0] and first.readout()["verdict"] in ("gain", "loss", "noise")
+    assert first.to_dict()["kd_accuracy"] == result.per_seed[0]["kd_accuracy"]

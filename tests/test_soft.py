@@ -70,3 +70,11 @@ def test_explain_gives_everything_the_page_redraws():
 def test_out_of_range_temperature_is_a_config_error(bad):
     with pytest.raises(ConfigError):
         soft.soften(LOGITS, bad)
+
+
+def test_entropy_axis_ticks_are_plain_numbers_covering_the_range():
+    from kdcore.plots.soft import log_ticks
+
+    ticks = log_ticks(soft.log_temperatures(0.5, 20.0, 60))
+    assert ticks["ticktext"] == ["0.5", "1", "2", "5", "10", "20"]  # both ends shown, no "5 1 2 5 10 2"
+    assert log_ticks([0.01, 1.0])["tickvals"] == pytest.approx([0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0])

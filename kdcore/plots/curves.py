@@ -31,6 +31,8 @@ def sweep_figure(points: list[dict], baseline_points: list[dict], teacher_accura
         fig.add_hline(y=100 * teacher_accuracy, line_dash="dot", line_color=COLOURS["teacher"],
                       annotation_text=names["teacher"], annotation_position="bottom right")
     fig.update_layout(xaxis_title=names["x"], yaxis_title=names["y"], xaxis_type="log" if log_x else "linear", **LAYOUT)
+    xs = sorted({p["x"] for p in points + baseline_points})
+    fig.update_xaxes(tickvals=xs, ticktext=[f"{x:g}" for x in xs])  # the swept values, as numbers, on any axis
     return fig
 
 

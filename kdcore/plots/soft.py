@@ -49,6 +49,15 @@ def probability_bars(probs: torch.Tensor, labels: list[int], classes, titles: li
                                         "margin": {"l": 50, "r": 10, "t": 30, "b": 30}})
 
 
+def log_ticks(values) -> dict:
+    """Ticks of a log axis at 1, 2, 5 × 10^k within the values' range, written as plain numbers
+    (plotly's own minor labels read "5 1 2 5 10 2" and drop the ends)."""
+    low, high = min(values), max(values)
+    ticks = [m * 10.0 ** k for k in range(math.floor(math.log10(low)), math.ceil(math.log10(high)) + 1)
+             for m in (1, 2, 5) if low * 0.999 <= m * 10.0 ** k <= high * 1.001]
+    return {"tickvals": ticks, "ticktext": [f"{v:g}" for v in ticks]}
+
+
 def entropy_figure(temperatures: list[float], series: dict[str, list[float]], current_t: float, num_classes: int,
                    names: dict) -> go.Figure:
     """Mean entropy (bits) against T on a log axis, one line per series, the current T marked and
@@ -58,7 +67,7 @@ def entropy_figure(temperatures: list[float], series: dict[str, list[float]], cu
     uniform, uniform_label = _line("y", math.log2(num_classes), "#999", "dot", names["uniform"])
     current, current_label = _line("x", current_t, COLOURS["baseline"], "solid", f"T = {current_t:g}", log_axis=True)
     layout = {**FAST_LAYOUT, "height": 320, "shapes": [uniform, current], "annotations": [uniform_label, current_label],
-              "xaxis": {"type": "log", "title": {"text": "T"}}, "yaxis": {"title": {"text": names["y"]}}}
+              "xaxis": {"type": "log", "title": {"text": "T"}, **log_ticks(temperatures)}, "yaxis": {"title": {"text": names["y"]}}}
     return go.Figure(data=data, layout=layout)
 
 
