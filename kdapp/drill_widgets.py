@@ -29,8 +29,11 @@ def open_store() -> ProgressStore:
     except KDLabError as err:
         show_error(err)
         st.stop()
-    if store.recovered_from is not None:
-        st.warning(t("drills.recovered", path=store.recovered_from.name, reason=store.recovery_reason))
+    if store.recovered_from is not None:  # kept for the session: the home page may have opened the store first
+        st.session_state["progress_recovered"] = (store.recovered_from.name, store.recovery_reason)
+    if "progress_recovered" in st.session_state:
+        path, reason = st.session_state["progress_recovered"]
+        st.warning(t("drills.recovered", path=path, reason=reason))
     return store
 
 
