@@ -1,16 +1,21 @@
-"""KD Lab router: page config, navigation and the shared sidebar (language, device). No logic here."""
+"""KD Lab router: page config, navigation and the shared sidebar (language, presenter mode, device);
+the language and presenter mode also live in the URL (kdapp.app_params). No logic here."""
 from pathlib import Path
 
 import streamlit as st
 
+from kdapp import app_params, present
 from kdapp.i18n import LANGUAGES
 from kdapp.ui import t
 
-st.set_page_config(page_title="KD Lab", page_icon="🧪", layout="wide")
+app_params.read_once()
+st.set_page_config(page_title="KD Lab", page_icon="🧪", layout="wide",
+                   initial_sidebar_state="collapsed" if present.active() else "auto")
 
 # (section, file in pages/, nav key, icon). A page appears once its file exists.
 PAGES = [
     ("learn", "home.py", "home", "🏠"),
+    ("learn", "course.py", "course", "🎓"),
     ("learn", "lab.py", "lab", "🧪"),
     ("learn", "soft_labels.py", "soft_labels", "🌡️"),
     ("learn", "curves.py", "curves", "📈"),
@@ -26,6 +31,9 @@ PAGES_DIR = Path(__file__).parent / "pages"
 
 with st.sidebar:
     st.radio(t("common.language"), list(LANGUAGES), format_func=LANGUAGES.get, key="lang", horizontal=True)
+    st.toggle(t("present.toggle"), key="present", help=t("present.toggle_help"))
+app_params.write()
+present.apply()
 
 sections: dict[str, list] = {}
 for section, file, key, icon in PAGES:

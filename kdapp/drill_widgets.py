@@ -9,6 +9,7 @@ from kdcore.drills import bank, scheduler
 from kdcore.drills.store import ProgressStore
 from kdcore.errors import KDLabError
 
+from . import app_params
 from .i18n import LANGUAGES
 from .ui import lang, show_error, t
 
@@ -32,8 +33,11 @@ def open_store() -> ProgressStore:
     fit = scheduler.load_fit(store.path)
     if fit is not None:
         store.scheduler = scheduler.make_scheduler(parameters=fit.parameters)
-    if store.recovered_from is not None:
-        st.warning(t("drills.recovered", path=store.recovered_from.name, reason=store.recovery_reason))
+    if store.recovered_from is not None:  # kept for the session: the home page may have opened the store first
+        st.session_state["progress_recovered"] = (store.recovered_from.name, store.recovery_reason)
+    if "progress_recovered" in st.session_state:
+        path, reason = st.session_state["progress_recovered"]
+        st.warning(t("drills.recovered", path=path, reason=reason))
     return store
 
 
@@ -62,7 +66,7 @@ def demo_link(question) -> None:
         settings = ", ".join(f"{k}={v}" for k, v in question.demo_query.items())
         label = t("drills.see_demo", page=t(f"nav.{question.demo_page}"))
         st.page_link(f"pages/{page.name}", label=f"{label} ({settings})" if settings else label, icon="🔬",
-                     query_params=question.demo_query or None)
+                     query_params={**app_params.query(), **question.demo_query})
 
 
 def question_header(question, content_lang: str, as_choice: bool = False) -> None:

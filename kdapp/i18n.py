@@ -49,3 +49,9 @@ def describe_test_set(test_set: "TestSet", lang: str = "en") -> str:
     name = text(name_key, lang) if name_key in catalogue() else test_set.name
     kind = "common.test_heldout" if test_set.kind == "held-out" else "common.test_official"
     return text(kind, lang, what=name, n=f"{test_set.n:,}")
+
+
+def language_of(value) -> str | None:
+    """The language a URL's `lang` value names ("en", "zh"), or None for anything else (missing,
+    misspelt, hostile): the URL never sets a language the catalogue lacks."""
+    return value if isinstance(value, str) and value in LANGUAGES else None

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from . import app_params
 from .ui import t
 
 MAX_TEXT = 200  # longer query values are rejected before parsing
@@ -105,7 +106,7 @@ def restore(page: str, schema: dict[str, Setting]) -> None:
     flag = f"share_restored_{page}"
     if not st.session_state.get(flag):
         st.session_state[flag] = True
-        query = {name: st.query_params[name] for name in st.query_params}
+        query = {name: st.query_params[name] for name in st.query_params if name not in app_params.NAMES}
         values, problems = parse(schema, query)
         for name, value in values.items():
             st.session_state[schema[name].key] = list(value) if schema[name].max_items else value
@@ -124,8 +125,9 @@ def current(schema: dict[str, Setting]) -> dict:
 
 
 def publish(schema: dict[str, Setting]) -> None:
-    """Write the current values into the URL (replacing whatever else was there); no rerun."""
-    wanted = encode(schema, current(schema))
+    """Write the current values into the URL (replacing whatever else was there, except the language
+    and presenter mode); no rerun."""
+    wanted = {**app_params.query(), **encode(schema, current(schema))}
     if dict(st.query_params) != wanted:
         st.query_params.from_dict(wanted)
 

@@ -119,6 +119,8 @@ MESSAGES = {
     "imagefolder_corrupt": "{file} cannot be decoded as an image ({reason}).",
     "imagefolder_mode": "{file} is a {mode} image; only 8-bit grey, palette and RGB(A) images are read: save it as an 8-bit PNG or an RGB JPEG.",
     "imagefolder_pixels": "{file} is {size} pixels; the limit is {limit:,} pixels per image.",
+    # course (kdcore.course)
+    "course_invalid": "The course file {where} is malformed: check its {field}.",
 }
 
 

@@ -1,0 +1,34 @@
+"""Presenter mode (`?present=1`, or the sidebar switch): for a projector. Larger type through CSS,
+and blocks drawn result first with their settings folded under it (`result_first`)."""
+import streamlit as st
+
+from .ui import t
+
+CSS = """<style>
+html { font-size: 20px; }
+.stMainBlockContainer { max-width: 1400px; padding-top: 3.5rem; }
+[data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li { font-size: 1.15rem; line-height: 1.6; }
+[data-testid="stMetricLabel"] p { font-size: 0.95rem; }
+[data-testid="stMetricValue"] p { font-size: 2.4rem; line-height: 1.2; }
+h1 { font-size: 2.1rem !important; padding-top: 0.5rem !important; }
+</style>"""
+
+
+def active() -> bool:
+    return bool(st.session_state.get("present"))
+
+
+def apply() -> None:
+    """The router calls this on every run; it adds the larger type while presenter mode is on."""
+    if active():
+        st.html(CSS)
+
+
+def result_first():
+    """(settings container, result container) for a block: normally settings above the result; in
+    presenter mode the result on top and the settings folded into an expander under it. Fill the
+    settings first (the result needs their values); the containers keep their places on the page."""
+    if not active():
+        return st.container(), st.container()
+    result = st.container()
+    return st.expander(t("present.settings")), result
