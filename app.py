@@ -4,7 +4,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from kdapp import app_params, present
+from kdapp import app_params, learner, present
 from kdapp.i18n import LANGUAGES
 from kdapp.ui import t
 
@@ -34,6 +34,7 @@ with st.sidebar:
     st.toggle(t("present.toggle"), key="present", help=t("present.toggle_help"))
 app_params.write()
 present.apply()
+learner.gate()
 
 sections: dict[str, list] = {}
 for section, file, key, icon in PAGES:
