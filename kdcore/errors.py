@@ -127,6 +127,11 @@ MESSAGES = {
                   "digits, '.', '_' or '-', and the role is {roles}.",
     "password_length": "Choose a password of {low} to {high} characters.",
     "sign_in_refused": "That user name, password or join code is not right (a join code works only once).",
+    "file_too_big": "{file} is larger than the limit of {limit:,} bytes; it was not read further.",
+    "npz_too_big": "{file}: its arrays would take {size:,} bytes once loaded; the limit is {limit:,}. Use fewer or smaller images.",
+    "npz_pixels": "{file}: {what} are {shape} pixels; the limit is {limit:,} pixels per image.",
+    "npz_label_range": "{file}: {what} go up to {value:,}; class labels must be 0 to {limit}.",
+    "npz_not_finite": "{file}: {what} contain NaN or infinite values; every pixel must be a finite number.",
 }
 
 

@@ -1,13 +1,10 @@
 """Knowledge transfer: source domain → target domain with feature, model and adversarial transfer
 against target-only and source-only baselines; accuracy vs label budget, DANN's domain classifier,
 feature-space views and a plain-language readout. All logic lives in kdcore.transfer."""
-import hashlib
-
 import streamlit as st
 
 from kdapp.ui import device_name, drive, show_error, t
 from kdcore.errors import KDLabError
-from kdcore.paths import user_data_dir
 from kdcore.plots import transfer as plots
 from kdcore.transfer import STRATEGIES, TransferConfig, compare, domains, features
 from kdcore.transfer.readout import readout
@@ -25,17 +22,11 @@ def uploaded_domain() -> str | None:
     upload = st.file_uploader(t("transfer.upload"), type=["npz"], key="transfer_upload", help=t("transfer.upload_help"))
     if upload is None:
         return None
-    payload = upload.getvalue()
     try:
-        domains.load_npz(payload)  # a malformed file gets a learner-readable message, and the form stays usable
+        return domains.store_upload(upload.getvalue())  # a malformed file gets a learner-readable message
     except KDLabError as err:
         show_error(err)
         return None
-    folder = user_data_dir() / "transfer-domains"
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{hashlib.sha256(payload).hexdigest()[:16]}-{upload.name}"
-    path.write_bytes(payload)
-    return str(path)
 
 
 def domain_label(name: str) -> str:

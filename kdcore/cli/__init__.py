@@ -37,6 +37,9 @@ def main(argv=None) -> int:
     except KDLabError as err:
         print(f"kdlab {args.command}: error: {err}", file=sys.stderr)
         return 2
+    except OSError as err:  # a path given on the command line that cannot be read or written
+        print(f"kdlab {args.command}: error: {err.filename or ''}: {err.strerror or err}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130

@@ -10,6 +10,23 @@ from ..device import CHOICES
 from ..events import Done, Epoch, Phase, Step
 
 
+def int_in(low: int, high: int):
+    """An argparse type: a whole number in [low, high], else a one-line usage error."""
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            value = None
+        if value is None or not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"expected a whole number from {low:,} to {high:,}, got {text!r}")
+        return value
+    parse.__name__ = "whole number"
+    return parse
+
+
+SEED = int_in(0, 2**32 - 1)
+
+
 def add_device(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--device", default="auto", choices=list(CHOICES),
                         help="compute device (default: auto = GPU when present)")
@@ -39,7 +56,7 @@ def add_run_options(p: argparse.ArgumentParser, defaults: RunConfig, *, method: 
         p.add_argument("--temperature", "-T", type=float, default=hyper["temperature"])
         p.add_argument("--alpha", type=float, default=hyper["alpha"], help="weight of the distillation term, in [0, 1]")
     if seeds:
-        p.add_argument("--seeds", type=int, nargs="+", default=list(defaults.seeds))
+        p.add_argument("--seeds", type=SEED, nargs="+", default=list(defaults.seeds))
     add_device(p)
     add_json(p)
 

@@ -1,22 +1,12 @@
 """`kdlab app` (also plain `kdlab`): start the Streamlit app."""
-import argparse
 import os
 import subprocess
 import sys
 from pathlib import Path
 
+from ._common import int_in
+
 APP = Path(__file__).resolve().parents[2] / "app.py"
-
-
-def port(text: str) -> int:
-    """A TCP port number, 1–65535."""
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if not 1 <= value <= 65535:
-        raise argparse.ArgumentTypeError(f"a port is a whole number from 1 to 65535, got {text!r}")
-    return value
 
 
 def run(args) -> int:
@@ -35,7 +25,7 @@ def run(args) -> int:
 
 def register(subparsers) -> None:
     parser = subparsers.add_parser("app", help="start the web app (default when no command is given)")
-    parser.add_argument("--port", type=port, default=8501)
+    parser.add_argument("--port", type=int_in(1, 65535), default=8501)
     parser.add_argument("--address", default="127.0.0.1",
                         help="interface to listen on (default: this computer only; 0.0.0.0 shares it on the network "
                              "for a classroom, and then disables the coding drills' code execution)")

@@ -1,10 +1,10 @@
 """`kdlab nlp`: train a character-level teacher (cached), a scratch student and distilled students."""
 import dataclasses
-from pathlib import Path
 
+from ..bounded import read_capped
 from ..errors import DataUnavailable
 from ..events import Epoch, Phase
-from ._common import add_device, add_json, emit, follow
+from ._common import SEED, add_device, add_json, emit, follow, int_in
 
 CLI_METHODS = ("forward-kl", "reverse-kl", "sequence", "all")
 
@@ -13,13 +13,14 @@ def run(args) -> int:
     import torch
 
     from ..nlp import METHODS, NLPConfig, NLPExperiment, load
+    from ..nlp.corpus import MAX_UPLOAD_BYTES
 
     if args.threads:
         torch.set_num_threads(args.threads)
     upload = None
     if args.corpus not in ("builtin", "shakespeare"):  # a path to the learner's own .txt
         try:
-            upload = Path(args.corpus).read_bytes()
+            upload = read_capped(args.corpus, MAX_UPLOAD_BYTES)
         except OSError as err:
             raise DataUnavailable("corpus_unreadable", path=args.corpus, reason=err.strerror) from None
     corpus = load("upload" if upload is not None else args.corpus, upload)
@@ -52,10 +53,10 @@ def register(subparsers) -> None:
     parser.add_argument("--method", default="forward-kl", choices=CLI_METHODS, help="distillation variant ('all' runs every one)")
     parser.add_argument("--temperature", type=float, default=1.0, help="T of the token-level KL (default 1)")
     parser.add_argument("--alpha", type=float, default=0.5, help="weight of the distillation term (default 0.5)")
-    parser.add_argument("--seed", type=int, default=0, help="student initialisation and batch order")
+    parser.add_argument("--seed", type=SEED, default=0, help="student initialisation and batch order")
     parser.add_argument("--teacher-steps", type=int, default=0, help="override the teacher's training steps")
     parser.add_argument("--student-steps", type=int, default=0, help="override every student's training steps")
-    parser.add_argument("--threads", type=int, default=0, help="torch CPU threads (0 = torch's default)")
+    parser.add_argument("--threads", type=int_in(0, 1024), default=0, help="torch CPU threads (0 = torch's default)")
     add_device(parser)
     add_json(parser)
     parser.set_defaults(run=run)

@@ -5,7 +5,7 @@ prints one JSON object whose "points" are [{x, mean, sd, per_seed}] for the KD s
 ("baseline_points" the same for the hard-label student)."""
 from ..events import Partial
 from ..sweeps import DEFAULT_VALUES, PARAMS, SweepConfig, run_sweep
-from ._common import add_run_options, describe, emit, follow, run_config
+from ._common import SEED, add_run_options, describe, emit, follow, run_config
 
 DEFAULTS = SweepConfig()
 
@@ -33,5 +33,5 @@ def register(subparsers) -> None:
     p.add_argument("--param", default=DEFAULTS.param, choices=list(PARAMS))
     p.add_argument("--values", type=float, nargs="+", default=None, help="x values (default depends on --param)")
     add_run_options(p, DEFAULTS.base, seeds=False)
-    p.add_argument("--seeds", type=int, nargs="+", default=list(DEFAULTS.seeds))
+    p.add_argument("--seeds", nargs="+", type=SEED, default=list(DEFAULTS.seeds))
     p.set_defaults(run=run)

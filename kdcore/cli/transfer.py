@@ -8,7 +8,7 @@
 from ..events import Phase
 from ..transfer import STRATEGIES, TransferConfig, compare
 from ..transfer.domains import BUILTIN
-from ._common import add_device, add_json, emit, follow
+from ._common import SEED, add_device, add_json, emit, follow
 
 DEFAULTS = TransferConfig()
 
@@ -48,7 +48,7 @@ def register(subparsers) -> None:
                         help=f"any of {', '.join(STRATEGIES)} (default: all)")
     parser.add_argument("--k", nargs="+", default=["1", "5", "10"], metavar="K",
                         help="labelled target images per class, or 'all' (source-only and adversarial use k = 0)")
-    parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2])
+    parser.add_argument("--seeds", nargs="+", type=SEED, default=[0, 1, 2])
     parser.add_argument("--size", type=int, default=DEFAULTS.size, help="common image size in pixels")
     parser.add_argument("--no-align", action="store_true", help="do not crop empty borders (plain resize)")
     parser.add_argument("--source-steps", type=int, default=DEFAULTS.source_steps,

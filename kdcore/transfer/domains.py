@@ -13,18 +13,22 @@ A domain is a `kdcore.data.Dataset`, normalised with its own training-set statis
 digits fill the frame as USPS digits do; MNIST leaves a 4-pixel empty border that a small network
 otherwise has to learn to ignore.
 """
+import hashlib
 import io
 import math
+import os
+import zipfile
 from pathlib import Path
 
 import numpy as np
 import torch
 import torch.nn.functional as F
 
-from .. import data
+from .. import bounded, data
 from ..datafiles import offline
 from ..errors import ConfigError, DataUnavailable
 from ..paths import data_dir as default_data_dir
+from ..paths import user_data_dir
 from ..schema import Range
 
 DERIVED = {"mnist-m": "mnist5k", "inverted": "mnist5k", "rotated": "mnist5k"}
@@ -35,6 +39,10 @@ INK_THRESHOLD = 0.2  # a pixel brighter than this (in [0, 1]) counts as ink for 
 ROTATION_DEGREES = 30.0
 BLEND_SEED = 0  # which photo patch each MNIST-M digit gets never depends on the training seed
 SIZE = Range(8, 64, 16, "common frame in pixels", integer=True)
+MAX_NPZ_BYTES = 256 << 20   # arrays of a domain file once loaded (as float32 they take up to 4× this)
+MAX_NPZ_FILE_BYTES = 256 << 20
+MAX_IMAGE_PIXELS = 256 * 256
+MAX_CLASSES = 100
 
 
 class Raw:
@@ -57,14 +65,24 @@ def _from_dataset(d: data.Dataset) -> Raw:
     return Raw(d.name, d.pixels(d.x_train), d.y_train, d.pixels(d.x_test), d.y_test, d.test_description)
 
 
+def _check_images(shape: tuple, dtype: np.dtype, what: str, source: str) -> None:
+    """From the header alone: N×H×W(×C), numbers, 4 to MAX_IMAGE_PIXELS pixels per image."""
+    if len(shape) not in (3, 4) or (len(shape) == 4 and shape[-1] not in (1, 3)):
+        raise ConfigError("npz_shape", file=source, what=what, shape=shape)
+    if not np.issubdtype(dtype, np.number) or np.issubdtype(dtype, np.complexfloating):
+        raise ConfigError("npz_dtype", file=source, what=what, dtype=dtype)
+    if min(shape[1:3]) < 4:
+        raise ConfigError("npz_small", file=source, shape=shape[1:3])
+    if shape[1] * shape[2] > MAX_IMAGE_PIXELS:
+        raise ConfigError("npz_pixels", file=source, what=what, shape=shape[1:3], limit=MAX_IMAGE_PIXELS)
+
+
 def _images(array: np.ndarray, what: str, source: str) -> torch.Tensor:
     """uint8 (N, H, W) or (N, H, W, C) → float (N, C, H, W) in [0, 1], with learner-readable checks."""
-    if array.ndim not in (3, 4) or (array.ndim == 4 and array.shape[-1] not in (1, 3)):
-        raise ConfigError("npz_shape", file=source, what=what, shape=array.shape)
-    if not np.issubdtype(array.dtype, np.number):
-        raise ConfigError("npz_dtype", file=source, what=what, dtype=array.dtype)
-    if min(array.shape[1:3]) < 4:
-        raise ConfigError("npz_small", file=source, shape=array.shape[1:3])
+    _check_images(array.shape, array.dtype, what, source)
+    if len(array) == 0:
+        raise ConfigError("npz_too_few", file=source, train=0, test=0)
+    bounded.finite(array, source, what)
     x = torch.from_numpy(np.ascontiguousarray(array, dtype=np.float32))
     x = x / 255.0 if array.dtype == np.uint8 or x.max() > 1 else x
     return x.unsqueeze(1) if x.ndim == 3 else x.permute(0, 3, 1, 2).contiguous()
@@ -73,23 +91,36 @@ def _images(array: np.ndarray, what: str, source: str) -> torch.Tensor:
 def _labels(array: np.ndarray, count: int, what: str, source: str) -> torch.Tensor:
     if array.ndim != 1 or len(array) != count:
         raise ConfigError("npz_label_count", file=source, what=what, count=count, shape=array.shape)
-    if not np.issubdtype(array.dtype, np.integer) or array.min() < 0:
+    if not np.issubdtype(array.dtype, np.integer) or (len(array) and array.min() < 0):
         raise ConfigError("npz_label_type", file=source, what=what, dtype=array.dtype)
+    if len(array) and array.max() >= MAX_CLASSES:
+        raise ConfigError("npz_label_range", file=source, what=what, value=int(array.max()), limit=MAX_CLASSES - 1)
     return torch.from_numpy(array.astype(np.int64))
 
 
 def load_npz(source) -> Raw:
-    """A domain from an .npz path or its bytes (an upload), validated key by key."""
-    label = Path(source).name if isinstance(source, (str, Path)) else "uploaded file"
+    """A domain from an .npz path or its bytes (an upload), validated key by key: sizes, shapes and
+    types from the members' headers before any array is loaded, then values (labels, NaN/inf)."""
+    label = Path(source).name[:80] if isinstance(source, (str, Path)) else "uploaded file"
+    if isinstance(source, bytes) and len(source) > MAX_NPZ_FILE_BYTES:
+        raise ConfigError("file_too_big", file=label, limit=MAX_NPZ_FILE_BYTES)
+    if isinstance(source, (str, Path)):
+        try:
+            source = bounded.read_capped(source, MAX_NPZ_FILE_BYTES)
+        except FileNotFoundError as err:
+            raise DataUnavailable("npz_not_found", path=source) from err
+        except OSError as err:
+            raise ConfigError("npz_unreadable", file=label, reason=err.strerror) from err
+    members = bounded.npz_members(source, label, MAX_NPZ_BYTES)
+    missing = [k for k in NPZ_KEYS if k not in members]
+    if missing:
+        raise ConfigError("npz_missing", file=label, missing=", ".join(missing), keys=", ".join(NPZ_KEYS))
+    for key in ("train_images", "test_images"):
+        _check_images(*members[key], key, label)
     try:
-        with np.load(io.BytesIO(source) if isinstance(source, bytes) else source, allow_pickle=False) as f:
-            missing = [k for k in NPZ_KEYS if k not in f.files]
-            if missing:
-                raise ConfigError("npz_missing", file=label, missing=", ".join(missing), keys=", ".join(NPZ_KEYS))
+        with np.load(io.BytesIO(source), allow_pickle=False) as f:
             arrays = {k: f[k] for k in NPZ_KEYS}
-    except FileNotFoundError as err:
-        raise DataUnavailable("npz_not_found", path=source) from err
-    except (OSError, ValueError) as err:
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile) as err:
         raise ConfigError("npz_unreadable", file=label, reason=err) from err
     x_train = _images(arrays["train_images"], "train_images", label)
     x_test = _images(arrays["test_images"], "test_images", label)
@@ -98,6 +129,20 @@ def load_npz(source) -> Raw:
     if len(x_train) < 10 or len(x_test) < 1:
         raise ConfigError("npz_too_few", file=label, train=len(x_train), test=len(x_test))
     return Raw(Path(label).stem, x_train, y_train, x_test, y_test, f"{label} test set ({len(y_test):,})")
+
+
+def store_upload(payload: bytes) -> str:
+    """Validate an uploaded domain file and keep it under the user dir, named by its content hash
+    only (the upload's own name never reaches a path); returns the path."""
+    load_npz(payload)
+    folder = user_data_dir() / "transfer-domains"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{hashlib.sha256(payload).hexdigest()[:16]}.npz"
+    if not path.exists():
+        tmp = path.with_name(f".tmp-{os.getpid()}-{path.name}")
+        tmp.write_bytes(payload)
+        os.replace(tmp, path)
+    return str(path)
 
 
 def _torchvision(name: str, root: Path) -> Raw:
