@@ -121,6 +121,10 @@ MESSAGES = {
     "imagefolder_pixels": "{file} is {size} pixels; the limit is {limit:,} pixels per image.",
     # course (kdcore.course)
     "course_invalid": "The course file {where} is malformed: check its {field}.",
+    # knowledge transfer: the real MNIST-M and domain files (kdcore.transfer.domains)
+    "mnist_m_missing": "The real MNIST-M is not on this computer. Put an .npz file with the arrays {keys} "
+                       "(uint8 images N×32×32×3, labels 0–9) at {where}, or give its path as the target domain; "
+                       "meanwhile 'mnist-m-like' (built from two sample photos) works offline.",
 }
 
 

@@ -2,16 +2,21 @@
 
 A domain is a `kdcore.data.Dataset`, normalised with its own training-set statistics. Built-in:
 - mnist5k, digits: the embedded datasets of `kdcore.data` (no files, no network).
-- mnist-m: mnist5k digits blended with colour patches of natural photographs, the way Ganin &
-  Lempitsky (2015) built MNIST-M (output = |photo patch − digit| per channel); the photographs are
-  the two that ship with scikit-learn (`load_sample_images`). Its train/test split follows mnist5k's.
+- mnist-m: the real MNIST-M of Ganin & Lempitsky (2015), read from an .npz file (the four arrays
+  below) found in the data dir (`mnist-m/mnist-m.npz` or `mnist-m.npz`) or beside the repository
+  (`../shared/data/mnist-m/mnist-m.npz`); absent, the message says where to put it.
+- mnist-m-like: a stand-in built offline, *not* MNIST-M: mnist5k digits blended with colour patches
+  of the two photographs that ship with scikit-learn (`load_sample_images`), the way MNIST-M was
+  built (output = |photo patch − digit| per channel). Its train/test split follows mnist5k's.
 - inverted, rotated: mnist5k with white-on-black flipped, or turned by 30°: simple, visible shifts.
 - mnist, usps, svhn: through torchvision from the data dir (downloaded when online).
 - any `.npz` with train_images, train_labels, test_images, test_labels (uint8 N×H×W or N×H×W×C).
 
-`align=True` crops each grey image to the bounding box of its ink (kept square) before resizing, so
-digits fill the frame as USPS digits do; MNIST leaves a 4-pixel empty border that a small network
-otherwise has to learn to ignore.
+`align=True` crops each grey image of a grey pair to the bounding box of its ink (kept square)
+before resizing, so digits fill the frame as USPS digits do; MNIST leaves a 4-pixel empty border
+that a small network otherwise has to learn to ignore. A colour pair is never cropped: MNIST-M
+keeps MNIST's border, so its grey source must keep it too. Grey domains of a colour pair become
+three identical channels; every domain is normalised per channel with its own statistics.
 """
 import io
 import math
@@ -27,9 +32,13 @@ from ..errors import ConfigError, DataUnavailable
 from ..paths import data_dir as default_data_dir
 from ..schema import Range
 
-DERIVED = {"mnist-m": "mnist5k", "inverted": "mnist5k", "rotated": "mnist5k"}
+DERIVED = {"mnist-m-like": "mnist5k", "inverted": "mnist5k", "rotated": "mnist5k"}
 TORCHVISION = ("mnist", "usps", "svhn")
-BUILTIN = ("mnist5k", "digits", *DERIVED, *TORCHVISION)
+MNIST_M = "mnist-m"
+BUILTIN = ("mnist5k", "digits", MNIST_M, *DERIVED, *TORCHVISION)
+COLOUR = (MNIST_M, "mnist-m-like", "svhn")
+MNIST_M_FILES = ("mnist-m/mnist-m.npz", "mnist-m.npz")  # looked for in the data dir, in this order
+BESIDE_REPO = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "mnist-m" / "mnist-m.npz"
 NPZ_KEYS = ("train_images", "train_labels", "test_images", "test_labels")
 INK_THRESHOLD = 0.2  # a pixel brighter than this (in [0, 1]) counts as ink for the border crop
 ROTATION_DEGREES = 30.0
@@ -175,6 +184,22 @@ def blend_with_photos(x: torch.Tensor, seed: int) -> torch.Tensor:
     return (patches.permute(0, 3, 1, 2) - x).abs()
 
 
+def mnist_m_file(data_dir=None) -> Path | None:
+    """Where the real MNIST-M .npz is, or None."""
+    root = Path(data_dir) if data_dir else default_data_dir()
+    return next((p for p in [*(root / f for f in MNIST_M_FILES), BESIDE_REPO] if p.is_file()), None)
+
+
+def _mnist_m(data_dir) -> Raw:
+    path = mnist_m_file(data_dir)
+    if path is None:
+        root = Path(data_dir) if data_dir else default_data_dir()
+        raise DataUnavailable("mnist_m_missing", where=root / MNIST_M_FILES[0], keys=", ".join(NPZ_KEYS))
+    domain = load_npz(str(path))
+    return Raw(MNIST_M, domain.x_train, domain.y_train, domain.x_test, domain.y_test,
+               f"MNIST-M test set ({len(domain.y_test):,})")
+
+
 def raw(name, *, data_dir=None) -> Raw:
     """The named (or file) domain, unprocessed."""
     if is_file(name):
@@ -182,6 +207,8 @@ def raw(name, *, data_dir=None) -> Raw:
     if name not in BUILTIN:
         raise ConfigError("unknown_domain", name=name, choices=", ".join(BUILTIN))
     root = Path(data_dir) if data_dir else default_data_dir()
+    if name == MNIST_M:
+        return _mnist_m(root)
     if name in TORCHVISION:
         return _torchvision(name, root)
     return _from_dataset(data.load(DERIVED.get(name, name)))
@@ -192,7 +219,7 @@ def _derive(name: str, base: Raw) -> Raw:
         return base.map(lambda x, _: 1 - x, name)
     if name == "rotated":
         return base.map(lambda x, _: rotate(x), name)
-    if name == "mnist-m":
+    if name == "mnist-m-like":
         return base.map(lambda x, split: blend_with_photos(x, BLEND_SEED + split), name)
     return base
 
@@ -202,10 +229,11 @@ def _grey(x: torch.Tensor) -> bool:
 
 
 def prepare(name, *, size: int = 16, align: bool = True, channels: int = 1, data_dir=None) -> data.Dataset:
-    """A domain at the common frame (channels × size × size), normalised with its own statistics."""
+    """A domain at the common frame (channels × size × size), normalised per channel with its own
+    statistics; grey images are replicated to `channels`."""
     SIZE.check("size", size)
     base = raw(name, data_dir=data_dir)
-    if align and _grey(base.x_train):  # the ink crop needs ink on a dark background
+    if align and _grey(base.x_train) and channels == 1:  # the ink crop needs ink on a dark background
         base = base.map(lambda x, _: crop_to_ink(x))
     base = base.map(lambda x, _: resize(x, size))
     domain = _derive(name, base) if not is_file(name) else base
@@ -219,18 +247,22 @@ def prepare(name, *, size: int = 16, align: bool = True, channels: int = 1, data
 
 def channels_of(name, data_dir=None) -> int:
     """3 for colour domains, else 1 (without loading anything heavy for built-ins)."""
-    if name in ("mnist-m", "svhn"):
+    if name in COLOUR:
         return 3
     if name in BUILTIN:
         return 1
     return raw(name, data_dir=data_dir).x_train.shape[1]
 
 
+def colour_pair(source, target, data_dir=None) -> bool:
+    return max(channels_of(source, data_dir), channels_of(target, data_dir)) == 3
+
+
 def load_pair(source, target, *, size: int = 16, align: bool = True, data_dir=None):
     """(source, target) Datasets at one frame; grey domains become 3-channel when the other is colour."""
     if not is_file(source) and not is_file(target) and source == target:
         raise ConfigError("same_domain", name=source)
-    channels = max(channels_of(source, data_dir), channels_of(target, data_dir))
+    channels = 3 if colour_pair(source, target, data_dir) else 1
     pair = [prepare(d, size=size, align=align, channels=channels, data_dir=data_dir) for d in (source, target)]
     if pair[0].num_classes != pair[1].num_classes:
         raise ConfigError("label_sets", source=pair[0].num_classes, target=pair[1].num_classes)
