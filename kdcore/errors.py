@@ -125,6 +125,11 @@ MESSAGES = {
     "mnist_m_missing": "The real MNIST-M is not on this computer. Put an .npz file with the arrays {keys} "
                        "(uint8 images N×32×32×3, labels 0–9) at {where}, or give its path as the target domain; "
                        "meanwhile 'mnist-m-like' (built from two sample photos) works offline.",
+    "npz_nan": "{file}: {what} contains NaN or infinite pixels.",
+    "npz_range": "{file}: {what} must hold pixels in [0, 1] or [0, 255], got values from {low:g} to {high:g}.",
+    "npz_label_range": "{file}: {what} must be digits 0–9, got a label {high}.",
+    "npz_one_class": "{file}: train_labels hold a single class; a domain needs at least two.",
+    "npz_too_big": "{file} is {size:.1f} GiB; domain files are limited to {limit:.0f} GiB.",
 }
 
 

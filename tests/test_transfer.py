@@ -164,3 +164,25 @@ def test_real_mnist_m_missing_says_where_to_put_it(tmp_path, monkeypatch):
         domains.load_pair("mnist5k", "mnist-m", data_dir=tmp_path)
     (tmp_path / "mnist-m.npz").write_bytes(_npz(**_good(channels=3)))
     assert domains.mnist_m_file(tmp_path) == tmp_path / "mnist-m.npz"
+
+
+def test_bad_domain_files_name_the_key_and_the_rule():
+    nan = _good()
+    nan["train_images"] = nan["train_images"].astype(np.float32)
+    nan["train_images"][0, 0, 0] = np.nan
+    bad = {"NaN": nan,
+           r"\[0, 1\] or \[0, 255\]": {**_good(), "test_images": np.full((20, 12, 12), 300.0, np.float32)},
+           "digits 0–9": {**_good(), "train_labels": np.arange(20)},
+           "single class": {**_good(), "train_labels": np.zeros(20, np.int64)},
+           "N×H×W×C": {**_good(), "train_images": np.zeros((20, 1, 12, 12), np.uint8)}}
+    for message, arrays in bad.items():
+        with pytest.raises(ConfigError, match=message):
+            domains.load_npz(_npz(**arrays))
+    floats = {**_good(), "train_images": np.random.default_rng(0).random((20, 12, 12)).astype(np.float32)}
+    assert domains.load_npz(_npz(**floats)).x_train.max() <= 1  # floats in [0, 1] are kept as they are
+
+
+def test_a_domain_file_over_the_limit_is_refused_before_reading(monkeypatch):
+    monkeypatch.setattr(domains, "MAX_NPZ_BYTES", 100)
+    with pytest.raises(ConfigError, match="limited to"):
+        domains.load_npz(_npz(**_good()))

@@ -44,6 +44,8 @@ INK_THRESHOLD = 0.2  # a pixel brighter than this (in [0, 1]) counts as ink for 
 ROTATION_DEGREES = 30.0
 BLEND_SEED = 0  # which photo patch each MNIST-M digit gets never depends on the training seed
 SIZE = Range(8, 64, 16, "common frame in pixels", integer=True)
+MAX_LABEL = 9  # digit domains: labels 0–9
+MAX_NPZ_BYTES = 2**30  # 1 GiB: a larger domain file is refused before it is read
 
 
 class Raw:
@@ -75,6 +77,10 @@ def _images(array: np.ndarray, what: str, source: str) -> torch.Tensor:
     if min(array.shape[1:3]) < 4:
         raise ConfigError("npz_small", file=source, shape=array.shape[1:3])
     x = torch.from_numpy(np.ascontiguousarray(array, dtype=np.float32))
+    if not torch.isfinite(x).all():
+        raise ConfigError("npz_nan", file=source, what=what)
+    if x.min() < 0 or x.max() > 255:
+        raise ConfigError("npz_range", file=source, what=what, low=float(x.min()), high=float(x.max()))
     x = x / 255.0 if array.dtype == np.uint8 or x.max() > 1 else x
     return x.unsqueeze(1) if x.ndim == 3 else x.permute(0, 3, 1, 2).contiguous()
 
@@ -84,12 +90,17 @@ def _labels(array: np.ndarray, count: int, what: str, source: str) -> torch.Tens
         raise ConfigError("npz_label_count", file=source, what=what, count=count, shape=array.shape)
     if not np.issubdtype(array.dtype, np.integer) or array.min() < 0:
         raise ConfigError("npz_label_type", file=source, what=what, dtype=array.dtype)
+    if array.max() > MAX_LABEL:
+        raise ConfigError("npz_label_range", file=source, what=what, high=int(array.max()))
     return torch.from_numpy(array.astype(np.int64))
 
 
 def load_npz(source) -> Raw:
     """A domain from an .npz path or its bytes (an upload), validated key by key."""
     label = Path(source).name if isinstance(source, (str, Path)) else "uploaded file"
+    size = len(source) if isinstance(source, bytes) else Path(source).stat().st_size if Path(source).is_file() else 0
+    if size > MAX_NPZ_BYTES:
+        raise ConfigError("npz_too_big", file=label, size=size / 2**30, limit=MAX_NPZ_BYTES / 2**30)
     try:
         with np.load(io.BytesIO(source) if isinstance(source, bytes) else source, allow_pickle=False) as f:
             missing = [k for k in NPZ_KEYS if k not in f.files]
@@ -106,6 +117,8 @@ def load_npz(source) -> Raw:
     y_test = _labels(arrays["test_labels"], len(x_test), "test_labels", label)
     if len(x_train) < 10 or len(x_test) < 1:
         raise ConfigError("npz_too_few", file=label, train=len(x_train), test=len(x_test))
+    if len(torch.unique(y_train)) < 2:
+        raise ConfigError("npz_one_class", file=label)
     return Raw(Path(label).stem, x_train, y_train, x_test, y_test, f"{label} test set ({len(y_test):,})")
 
 
