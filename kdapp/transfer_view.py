@@ -24,13 +24,13 @@ def domain_label(name: str) -> str:
     if domains.is_file(name):
         return t("transfer.uploaded", name=name.rsplit("/", 1)[-1].split("-", 1)[-1])
     if name == domains.MNIST_M:
-        return t("transfer.d_mnist-m" if domains.mnist_m_file() else "transfer.d_mnist-m_absent")
+        return t("transfer.d_mnist-m" if domains.mnist_m_present() else "transfer.d_mnist-m_absent")
     return t(f"transfer.d_{name}")
 
 
 def mnist_m_hint() -> None:
     """Offline: where the real MNIST-M goes."""
-    if domains.mnist_m_file() is None:
+    if not domains.mnist_m_present():
         st.caption(t("transfer.mnist_m_where", where=data_dir() / domains.MNIST_M_FILES[0]))
 
 

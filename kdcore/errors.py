@@ -131,6 +131,8 @@ MESSAGES = {
     "npz_label_range": "{file}: {what} must be digits 0–9, got a label {high}.",
     "npz_one_class": "{file}: train_labels hold a single class; a domain needs at least two.",
     "npz_too_big": "{file} is {size:.1f} GiB; domain files are limited to {limit:.0f} GiB.",
+    "mnist_m_listing": "{file}, line {line}: expected an image file name and a digit, such as '00000000.png 5'.",
+    "mnist_m_sizes": "{file}: the listed images have different sizes; MNIST-M images are all 32×32 (or 28×28).",
 }
 
 

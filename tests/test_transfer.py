@@ -186,3 +186,27 @@ def test_a_domain_file_over_the_limit_is_refused_before_reading(monkeypatch):
     monkeypatch.setattr(domains, "MAX_NPZ_BYTES", 100)
     with pytest.raises(ConfigError, match="limited to"):
         domains.load_npz(_npz(**_good()))
+
+
+def test_the_public_release_folder_is_converted_once(tmp_path, monkeypatch):
+    from PIL import Image
+
+    monkeypatch.setattr(domains, "BESIDE_REPO", tmp_path / "absent.npz")
+    release = tmp_path / "mnist_m"
+    rng = np.random.default_rng(0)
+    for split, n in (("train", 12), ("test", 3)):
+        (release / f"mnist_m_{split}").mkdir(parents=True)
+        lines = []
+        for i in range(n):
+            Image.fromarray(rng.integers(0, 256, (32, 32, 3), dtype=np.uint8)).save(release / f"mnist_m_{split}" / f"{i:08d}.png")
+            lines.append(f"{i:08d}.png {i % 10}")
+        (release / f"mnist_m_{split}_labels.txt").write_text("\n".join(lines) + "\n")
+    assert domains.mnist_m_present(tmp_path) and not (tmp_path / "mnist-m" / "mnist-m.npz").exists()  # nothing read yet
+    path = domains.mnist_m_file(tmp_path)
+    assert path == tmp_path / "mnist-m" / "mnist-m.npz"
+    raw = domains.raw("mnist-m", data_dir=tmp_path)
+    assert raw.x_train.shape == (12, 3, 32, 32) and raw.y_test.tolist() == [0, 1, 2]
+    (release / "mnist_m_test_labels.txt").write_text("../../etc/passwd 3\n")
+    path.unlink()
+    with pytest.raises(ConfigError, match="line 1"):
+        domains.mnist_m_file(tmp_path)
