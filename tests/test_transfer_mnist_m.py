@@ -5,8 +5,8 @@ import dataclasses
 
 import pytest
 import torch
-
 from conftest import SHARED
+
 from kdcore.transfer import TransferConfig, compare, load_pair
 
 MNIST_M = SHARED / "data" / "mnist-m" / "mnist-m.npz"

@@ -21,10 +21,10 @@ DEFAULTS = TransferConfig()
 
 def _text(result) -> str:
     c = result.config
-    lines = [f"{c.source} → {c.target} (target test: {result.target_description}; "
-             f"source model on its own test set: {100 * result.source_accuracy:.1f}%)",
-             f"{c.size} px, {c.family} width {c.width}, {c.source_steps} source steps, {c.schedule} lr {c.lr:g}; "
-             f"label-free runs stop at their best source-validation checkpoint",
+    lines = [(f"{c.source} → {c.target} (target test: {result.target_description}; "
+              f"source model on its own test set: {100 * result.source_accuracy:.1f}%)"),
+             (f"{c.size} px, {c.family} width {c.width}, {c.source_steps} source steps, {c.schedule} lr {c.lr:g}; "
+              f"label-free runs stop at their best source-validation checkpoint"),
              f"{'strategy':<13}{'k':>5}{'accuracy %':>14}{'seconds':>10}{'oracle % (cheating)':>22}"]
     for r in result.rows:
         oracle = f"{100 * r['oracle_mean']:>14.1f}" if "oracle_mean" in r else ""

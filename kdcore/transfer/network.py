@@ -9,6 +9,7 @@ class layer. It keeps kdcore.models' contract: `model(x, features=True)` returns
 from torch import nn
 
 from .. import models
+from ..errors import ConfigError
 
 FAMILY = "domain-cnn"
 FAMILIES = (*models.FAMILIES, FAMILY)
@@ -42,5 +43,5 @@ def build(family: str, in_shape, num_classes: int, width: int) -> nn.Module:
     if family != FAMILY:
         return models.build(family, in_shape, num_classes, width)
     if min(in_shape[1:]) < 16:
-        raise models.ConfigError("images_too_small", shape="×".join(map(str, in_shape)))
+        raise ConfigError("images_too_small", shape="×".join(map(str, in_shape)))
     return DomainCNN(tuple(in_shape), num_classes, models.WIDTH.check("width", width))
