@@ -121,6 +121,8 @@ MESSAGES = {
     "imagefolder_pixels": "{file} is {size} pixels; the limit is {limit:,} pixels per image.",
     # course (kdcore.course)
     "course_invalid": "The course file {where} is malformed: check its {field}.",
+    # saved views (kdcore.saved)
+    "saved_corrupt": "A saved result ({name}) could not be read back and was skipped: {reason}",
 }
 
 

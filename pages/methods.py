@@ -2,7 +2,7 @@
 hyper-parameters on opening it), and a side-by-side comparison run in the background."""
 import streamlit as st
 
-from kdapp import form, live, methods_view, share, shared
+from kdapp import form, keep, live, methods_view, share, shared
 from kdapp.share import Setting
 from kdapp.ui import device_name, show_error, t
 from kdcore import data as datasets
@@ -61,9 +61,11 @@ methods_view.cards(schemes.SCHEMES)
 st.header(t("methods.compare"))
 st.markdown(t("methods.compare_intro"))
 share.restore("methods", SCHEMA)
+keep.restore("methods", "methods_result")
 ended = live.finished("methods")
 if ended is not None and (result := live.report(ended, show_error)) is not None:
     st.session_state["methods_result"] = result.to_dict()
+    keep.save("methods", st.session_state["methods_result"])
 try:
     config = settings_form()
     if config is not None:
