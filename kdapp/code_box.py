@@ -34,10 +34,9 @@ def draft(exercise) -> str:
     return state()["drafts"].get(exercise.id, exercise.starter)
 
 
-def _set_draft(exercise_id: str, code: str) -> None:
-    saved = state()
-    if saved["drafts"].get(exercise_id) != code:
-        saved["drafts"][exercise_id] = code
+def _set_draft(exercise, code: str) -> None:
+    if code != draft(exercise):
+        state()["drafts"][exercise.id] = code
         _save()
 
 
@@ -55,7 +54,7 @@ def editor(exercise, label: str, help_text: str) -> str:
                                response_mode=["blur", "debounce"], options=OPTIONS,
                                props={"debounceChangePeriod": 700, "placeholder": ""})
         code = response["text"] if response and response.get("id") else text
-    _set_draft(exercise.id, code)
+    _set_draft(exercise, code)
     return code
 
 
