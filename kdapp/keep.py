@@ -84,3 +84,15 @@ def restore(name: str, key: str, rebuild=lambda data: data) -> None:
     except (KeyError, TypeError, ValueError, AttributeError, IndexError, RuntimeError) as err:  # readable but not what we wrote
         store.delete(name)
         show_error(saved.SavedCorrupt("saved_corrupt", name=name, reason=repr(err)[:200]))
+
+
+# saved view → (page, its URL settings, icon): where the home page's "My results" links go
+PAGES = {"lab": ("lab", {}, "🧪"), "curves": ("curves", {}, "📈"), "omit": ("curves", {}, "📈"),
+         "methods": ("methods", {}, "🧰"), "nlp": ("nlp", {}, "🔤"), "coding": ("coding", {}, "💻"),
+         "mock": ("drills", {"mode": "mock"}, "⏱")}
+
+
+def saved_list() -> list[tuple[str, float]]:
+    """This browser's saved views that a page shows: [(view name, saved at)], newest first."""
+    store = views()
+    return [(name, at) for name, at in (store.names() if store else {}).items() if name in PAGES]

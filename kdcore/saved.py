@@ -93,8 +93,10 @@ class SavedViews:
     def delete(self, name: str) -> None:
         self._path(name).unlink(missing_ok=True)
 
-    def names(self) -> list[str]:
-        return sorted(p.stem for p in self.folder.glob("*.pt")) if self.folder.is_dir() else []
+    def names(self) -> dict[str, float]:
+        """{view name: when it was saved (seconds since the epoch)}, newest first."""
+        files = sorted(self.folder.glob("*.pt"), key=lambda p: -p.stat().st_mtime) if self.folder.is_dir() else []
+        return {p.stem: p.stat().st_mtime for p in files}
 
 
 def prune(root: Path | None = None, days: float = KEEP_DAYS, now: float | None = None) -> int:

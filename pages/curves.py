@@ -2,7 +2,7 @@
 curves, and the omitted-digit experiment; runs are live, stoppable and cached by kdcore.sweeps."""
 import streamlit as st
 
-from kdapp import curves_view, form, keep, live, share
+from kdapp import curves_view, form, keep, live, share, shared
 from kdapp.share import Setting
 from kdapp.ui import device_name, show_error, t
 from kdcore import data as datasets
@@ -22,7 +22,7 @@ SCHEMA = {  # URL name → setting, declared once
     "seeds": Setting("curves_seeds", int, (0, 1, 2), 0, 9, max_items=5, label="curves.seeds", widget="multiselect",
                      choices=tuple(range(10))),
     "dataset": Setting("curves_dataset", str, "mnist5k", choices=datasets.EMBEDDED, label="curves.dataset",
-                       widget="selectbox", path="data.dataset"),
+                       widget="selectbox", path="data.dataset", fmt=shared.dataset_name),
     "epochs": Setting("curves_epochs", int, BASE.student.epochs, 1, 60, label="curves.epochs", path="student.epochs"),
     "width": Setting("curves_width", int, BASE.student.width, choices=(8, 16, 32, 64, 128), label="curves.width",
                      widget="select_slider", path="student.width"),

@@ -14,7 +14,7 @@ KEPT_RUNS = 5  # past runs the page offers (and saves for a reload)
 HYPER = DEFAULTS.method.params
 SCHEMA = {  # URL name → setting, declared once: widget, URL round-trip and config come from here
     "dataset": Setting("lab_dataset", str, DEFAULTS.data.dataset, choices=tuple(datasets.LOADERS), label="lab.dataset",
-                       widget="selectbox", path="data.dataset", fmt=lambda n: t(f"lab.ds_{n.replace('-', '_')}")),
+                       widget="selectbox", path="data.dataset", fmt=shared.dataset_name),
     "subset": Setting("lab_subset", int, 0, 0, 60000, label="lab.subset", widget="number", step=1000,
                       help="lab.subset_help", path="data.subset", convert=lambda n: n or None),
     "teacher_epochs": Setting("lab_teacher_epochs", int, 0, 0, 30, label="lab.teacher_epochs", path="teacher.epochs",

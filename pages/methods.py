@@ -19,7 +19,7 @@ SCHEMA = {
     "methods": Setting("methods_choice", str, DEFAULT_METHODS, choices=ENTRIES, max_items=len(ENTRIES),
                        label="methods.choose", widget="multiselect", fmt=methods_view.name_of),
     "dataset": Setting("methods_dataset", str, LAB.data.dataset, choices=tuple(datasets.LOADERS),
-                       label="methods.dataset", widget="selectbox", path="data.dataset"),
+                       label="methods.dataset", widget="selectbox", path="data.dataset", fmt=shared.dataset_name),
     "student": Setting("methods_student", str, DEFAULTS.run.student.family, choices=STUDENTS,
                        label="methods.student", widget="radio", path="student.family",
                        fmt=lambda s: t(f"lab.student_{s}")),

@@ -55,6 +55,9 @@ def test_a_finished_lab_run_survives_a_reload_and_stays_private():
     assert "90.34 %" in [m.value for m in at.metric] and "85.12 %" in [m.value for m in at.metric]
     other = browser(OTHER, "lab.py")
     assert not other.metric and "90.34" not in texts(other.markdown)
+    home = browser(MINE, "home.py")  # "My results": a link to the page that shows them
+    assert any(link.label.startswith("Distillation Lab: your last runs") for link in home.get("page_link"))
+    assert not any("your last runs" in link.label for link in browser(OTHER, "home.py").get("page_link"))
 
 
 def test_a_corrupt_saved_run_is_skipped_with_a_notice():

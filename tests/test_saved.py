@@ -22,7 +22,7 @@ def test_plain_data_round_trips(tmp_path):
     back = views.load("lab")
     assert back["runs"][0]["name"] == "kd" and back["runs"][0]["seeds"] == (0, 1) and back["runs"][0]["none"] is None
     assert torch.equal(back["runs"][0]["t"], data["runs"][0]["t"])
-    assert views.names() == ["lab"] and views.load("missing") is None
+    assert list(views.names()) == ["lab"] and views.load("missing") is None
 
 
 def test_token_is_hashed_and_never_written(tmp_path):
