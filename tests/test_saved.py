@@ -115,17 +115,3 @@ def test_a_malformed_state_raises_a_caught_error():
     with pytest.raises((KeyError, TypeError, ValueError)):
         lab.from_state({"config": {"data": {"nope": 1}}})
 
-
-def test_csv_exports_carry_the_runs_settings():
-    from dataclasses import asdict
-
-    import pandas as pd
-    from io import StringIO
-
-    from kdapp.export import csv_text, flat
-
-    config = RunConfig().replace(**{"method.temperature": 8.0, "seeds": (0, 1)})
-    assert flat(asdict(config))["method.temperature"] == 8.0 and flat(asdict(config))["seeds"] == "0 1"
-    table = pd.read_csv(StringIO(csv_text([{"seed": 0, "kd_accuracy": 0.9}, {"seed": 1, "kd_accuracy": 0.8}], asdict(config))))
-    assert list(table["setting.method.temperature"]) == [8.0, 8.0] and set(table["setting.student.epochs"]) == {30}
-    assert list(table["kd_accuracy"]) == [0.9, 0.8]
