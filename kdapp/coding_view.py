@@ -27,8 +27,8 @@ def grade(result) -> None:
     st.subheader(t("coding.results"))
     failed = len(result.tests) - result.passed_count
     summary = t("coding.summary", passed=result.passed_count, total=len(result.tests), failed=failed, s=result.seconds)
-    {"passed": st.success, "failed": st.warning}.get(result.status, st.error)(
-        f"{t(f'coding.status_{result.status}')} — {summary}")
+    status = "none" if result.status == "failed" and result.passed_count == 0 else result.status
+    {"passed": st.success, "failed": st.warning}.get(status, st.error)(f"{t(f'coding.status_{status}')} — {summary}")
     for test in result.tests:
         with st.container(border=True):
             st.markdown(f"{'✅' if test.passed else '❌'} **{check_name(test.name)}** "

@@ -147,7 +147,7 @@ def test_coding_page_grades_a_submission(app_page, monkeypatch):
     at.session_state["coding_saved"] = {"drafts": {"toy": "def double(x):\n    return x + 2\n"}, "attempts": {}}
     at.button(key="coding_submit").click().run()
     assert not at.exception, at.exception
-    assert "Some tests failed — 0 of 2 checks passed, 2 failed" in texts(at.warning)
+    assert "No test passed yet — 0 of 2 checks passed, 2 failed" in texts(at.error)
     assert "double(21) should be 42, got 23" in [c.value for c in at.code]
     assert "The reference solution opens when the tests pass, or after 1 more submission" in texts(at.caption)
     at.session_state["coding_saved"] = {**at.session_state["coding_saved"], "drafts": {"toy": "def double(x):\n    return 2 * x\n"}}
