@@ -7,6 +7,7 @@ import pytest
 import torch
 from streamlit.testing.v1 import AppTest
 
+from kdapp.i18n import text
 from kdcore import lab, saved
 from kdcore.config import RunConfig
 from kdcore.data import TestSet
@@ -94,3 +95,21 @@ def test_a_mock_interview_in_progress_survives_a_reload():
     assert again.session_state["mock"].question_ids == interview.question_ids
     assert "⏱" in texts(again.markdown)
     assert "mock" not in browser(OTHER, "drills.py", drill_mode="mock").session_state
+
+
+@pytest.mark.parametrize("page, query, key, value", [("drills.py", {"mode": "mock"}, "drill_mode", "mock"),
+                                                     ("coding.py", {"exercise": "6_hint_loss"}, "coding_exercise", "6_hint_loss")])
+def test_a_link_opens_the_same_view_and_language(page, query, key, value):
+    at = AppTest.from_file(APP, default_timeout=120)
+    for name, wanted in {**query, "lang": "zh"}.items():
+        at.query_params[name] = wanted
+    at.run()
+    at.switch_page(f"pages/{page}")
+    for name, wanted in {**query, "lang": "zh"}.items():
+        at.query_params[name] = wanted
+    at.run()
+    assert not at.exception, at.exception
+    widget = at.radio(key=key) if page == "coding.py" else at.get("button_group")[0]
+    assert widget.value == value
+    assert at.title[0].value == text(f"{page[:-3]}.title", "zh")  # in Chinese
+    assert at.query_params[next(iter(query))] == value  # and the address keeps it
