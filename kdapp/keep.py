@@ -56,7 +56,7 @@ def save(name: str, data: dict) -> None:
     try:
         store.save(name, data)
     except OSError as err:
-        show_error(err)
+        show_error(saved.SavedCorrupt("saved_unwritable", reason=str(err)[:200]))
 
 
 def forget(name: str) -> None:

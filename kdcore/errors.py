@@ -124,6 +124,7 @@ MESSAGES = {
     "course_invalid": "The course file {where} is malformed: check its {field}.",
     # saved views (kdcore.saved)
     "saved_corrupt": "A saved result ({name}) could not be read back and was skipped: {reason}",
+    "saved_unwritable": "This result is shown but could not be saved for a reload ({reason}).",
 }
 
 

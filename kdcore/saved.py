@@ -30,7 +30,8 @@ KEEP_DAYS = 30
 
 
 class SavedCorrupt(KDLabError):
-    """A saved view cannot be read back; it is skipped (and removed), the page starts without it."""
+    """A saved view cannot be read back (it is skipped and removed, the page starts without it), or
+    cannot be written (the page shows its result all the same)."""
 
 
 def new_token() -> str:

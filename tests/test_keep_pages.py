@@ -113,3 +113,14 @@ def test_a_link_opens_the_same_view_and_language(page, query, key, value):
     assert widget.value == value
     assert at.title[0].value == text(f"{page[:-3]}.title", "zh")  # in Chinese
     assert at.query_params[next(iter(query))] == value  # and the address keeps it
+
+
+def test_a_full_disk_is_reported_and_the_page_goes_on(monkeypatch):
+    def refuse(self, name, data):
+        raise OSError(28, "No space left on device")
+
+    at = browser(MINE, "coding.py")
+    monkeypatch.setattr(saved.SavedViews, "save", refuse)
+    at.button(key="coding_reset").click().run()  # resetting the draft saves it: that fails
+    assert not at.exception and "could not be saved for a reload ([Errno 28] No space left on device)" in texts(at.error)
+    assert at.button(key="coding_submit") is not None  # the page is all there
