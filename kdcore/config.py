@@ -89,6 +89,15 @@ class RunConfig:
         check_entry(self.method.name, self.method.params)
         return self
 
+    @classmethod
+    def from_dict(cls, d: dict) -> "RunConfig":
+        """The inverse of dataclasses.asdict (a saved view's settings); raises TypeError, KeyError or
+        ValueError for a malformed dict."""
+        method = d["method"]
+        return cls(DataConfig(**d["data"]), TeacherConfig(**d["teacher"]), StudentConfig(**d["student"]),
+                   MethodConfig(str(method["name"]), tuple((str(k), float(v)) for k, v in method["hyper"])),
+                   tuple(int(s) for s in d["seeds"]), str(d["device"]))
+
     def load_data(self) -> datasets.Dataset:
         return self.data.load()
 

@@ -133,6 +133,9 @@ MESSAGES = {
     "npz_too_big": "{file} is {size:.1f} GiB; domain files are limited to {limit:.0f} GiB.",
     "mnist_m_listing": "{file}, line {line}: expected an image file name and a digit, such as '00000000.png 5'.",
     "mnist_m_sizes": "{file}: the listed images have different sizes; MNIST-M images are all 32×32 (or 28×28).",
+    # saved views (kdcore.saved)
+    "saved_corrupt": "A saved result ({name}) could not be read back and was skipped: {reason}",
+    "saved_unwritable": "This result is shown but could not be saved for a reload ({reason}).",
 }
 
 
