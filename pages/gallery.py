@@ -2,21 +2,28 @@
 paper's figure beside ours and a verdict fixed before the run; cards run live and are cached."""
 import streamlit as st
 
-from kdapp import gallery_view, live
+from kdapp import gallery_view, live, share
+from kdapp.share import Setting
 from kdapp.ui import device_name, show_error, t
 from kdcore import gallery
 from kdcore.errors import KDLabError
 
+SCHEMA = {  # URL name → setting: a link opens a card with its seeds (interview questions link here)
+    "card": Setting("gallery_card", str, "", choices=("", *gallery.CARDS)),
+    "seeds": Setting("gallery_seeds", int, (0, 1, 2), 0, 4, max_items=5, choices=tuple(range(5))),
+}
+
 st.title(t("gallery.title"))
 st.markdown(t("gallery.intro"))
+share.restore("gallery", SCHEMA)
 ended = live.finished("gallery")
 if ended is not None:
     kept = live.report(ended, show_error)  # every finished seed is also in the cache, which the page reads
     if ended.stopping and kept is not None:
         st.session_state["gallery_stopped"] = len(kept.runs)
 busy = live.running("gallery")
-seeds = tuple(st.multiselect(t("gallery.seeds"), list(range(5)), default=[0, 1, 2], key="gallery_seeds",
-                             help=t("gallery.seeds_help"), disabled=busy)) or (0,)
+seeds = tuple(st.multiselect(t("gallery.seeds"), list(range(5)), key="gallery_seeds", help=t("gallery.seeds_help"),
+                             disabled=busy)) or (0,)
 device = device_name()
 try:
     opened = st.session_state.get("gallery_card")
@@ -39,5 +46,6 @@ try:
         result = gallery.cached(card, seeds, device)
         if result is not None and not live.running("gallery"):
             gallery_view.outcome(result)
+    share.publish(SCHEMA)
 except KDLabError as err:
     show_error(err)

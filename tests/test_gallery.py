@@ -166,3 +166,22 @@ def test_the_cheapest_card_runs_for_real():
     assert out["verdict"] in ("reproduced", "partly", "not_reproduced") and out["n_test"] == 1000
     assert 0.5 < out["arms"]["kd"]["mean"] <= 1.0 and 0.5 < out["arms"]["assistant"]["mean"] <= 1.0
     assert out["ours_mean"] == pytest.approx(100 * (out["arms"]["assistant"]["mean"] - out["arms"]["kd"]["mean"]))
+
+
+def test_a_link_opens_its_card_with_its_seeds_and_hostile_values_are_ignored():
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.query_params.update({"card": "omitted-digit", "seeds": "0,2"})
+    at.run()
+    at.switch_page("pages/gallery.py").run()
+    assert not at.exception and at.multiselect(key="gallery_seeds").value == [0, 2]
+    assert at.subheader[0].value == gallery.CARDS["omitted-digit"].paper
+    assert at.button(key="gallery_run")  # the card is open, ready to run
+
+    hostile = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    hostile.query_params.update({"card": "<script>alert(1)</script>", "seeds": "0,99"})
+    hostile.run()
+    hostile.switch_page("pages/gallery.py").run()
+    assert not hostile.exception and not hostile.subheader  # no card opened
+    assert "out of range" in " ".join(w.value for w in hostile.warning)
