@@ -5,11 +5,12 @@ whose data is not embedded yet is listed in PENDING with what it needs.
     for event in run_card(CARDS["hinton-soft-targets"], seeds=(0, 1, 2)): ...
 """
 from ..errors import ConfigError
-from . import assistant, born_again, hinton, mutual, omitted, smoothing
+from . import assistant, born_again, early_stopped, hinton, mutual, omitted, small_data, smoothing
 from .card import Card
 from .run import CardResult, cached, run_card
 
-CARDS: dict[str, Card] = {m.CARD.name: m.CARD for m in (hinton, omitted, born_again, smoothing, assistant, mutual)}
+CARDS: dict[str, Card] = {m.CARD.name: m.CARD for m in (hinton, omitted, small_data, born_again, smoothing,
+                                                         early_stopped, assistant, mutual)}
 
 # Cards that wait for data other than the embedded digits: name → (paper, the paper's figure, what it needs)
 PENDING = {
