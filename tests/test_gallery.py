@@ -14,7 +14,7 @@ from conftest import ROOT, finish
 from kdcore import cli, gallery
 from kdcore.events import Epoch, Partial, result
 from kdcore.gallery import store
-from kdcore.gallery.card import Card, Figure, Measurement
+from kdcore.gallery.card import Card, Measurement
 from kdcore.gallery.verdict import Effect
 
 torch.set_num_threads(1)

@@ -5,7 +5,16 @@ whose data is not embedded yet is listed in PENDING with what it needs.
     for event in run_card(CARDS["hinton-soft-targets"], seeds=(0, 1, 2)): ...
 """
 from ..errors import ConfigError
-from . import assistant, born_again, early_stopped, hinton, mutual, omitted, small_data, smoothing
+from . import (
+    assistant,
+    born_again,
+    early_stopped,
+    hinton,
+    mutual,
+    omitted,
+    small_data,
+    smoothing,
+)
 from .card import Card
 from .run import CardResult, cached, run_card
 

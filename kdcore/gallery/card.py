@@ -5,11 +5,13 @@ rule (fixed before running) and a runner built on the run core.
 A card's `measure(config, seed, data)` is a generator of typed events (composed with `Stages`)
 that returns a `Measurement`: one accuracy per arm for that seed, measured on `n` test predictions.
 """
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ..config import MethodConfig, RunConfig
+from ..config import MethodConfig, RunConfig, TeacherConfig
 from ..core import open_run, train_student
+from ..teacher import train_teacher
 from .verdict import Effect
 
 
@@ -44,15 +46,36 @@ class Card:
     version: int = 1  # bump when the runner changes: cached results of older versions are ignored
 
 
-def compare_methods(arms: dict[str, MethodConfig]):
+def compare_methods(arms: dict[str, MethodConfig], transfer_set: Callable | None = None):
     """A card runner that trains one student per arm with a registered method or scheme, from the
-    config's teacher, and measures each on the test set."""
+    config's teacher, and measures each on the test set. transfer_set(core, seed) may restrict the
+    images the students see (an (N_train,) bool mask)."""
 
     def measure(config: RunConfig, seed: int, data):
         core, stages = yield from open_run(config, data, len(arms), teacher_weight=0.5)
+        keep = None if transfer_set is None else transfer_set(core, seed)
         values = {}
         for i, (arm, method) in enumerate(arms.items()):
-            student = yield from stages.run(i + 1, train_student(core, method, seed), phase=arm, seed=seed)
+            student = yield from stages.run(i + 1, train_student(core, method, seed, keep=keep), phase=arm, seed=seed)
+            values[arm] = core.accuracy(student)
+        return Measurement(values, len(core.data.y_test))
+
+    return measure
+
+
+def compare_teachers(other: TeacherConfig, arms: tuple[str, str, str, str]):
+    """A card runner with two teachers on the same data, the config's and `other`, and one student
+    (the config's method) distilled from each. arms: (teacher, other teacher, student of the first,
+    student of the other); the teachers' own accuracies are measured too."""
+
+    def measure(config: RunConfig, seed: int, data):
+        core, stages = yield from open_run(config, data, 3, teacher_weight=0.5)
+        second = yield from stages.run(1, train_teacher(dataclasses.replace(other, seed=config.teacher.seed), core.data,
+                                                        core.device), phase=arms[1])
+        values = {arms[0]: core.teacher.test_accuracy, arms[1]: second.test_accuracy}
+        for i, (arm, teacher) in enumerate(((arms[2], core.teacher), (arms[3], second))):
+            student = yield from stages.run(i + 2, train_student(dataclasses.replace(core, teacher=teacher), config.method,
+                                                                 seed), phase=arm, seed=seed)
             values[arm] = core.accuracy(student)
         return Measurement(values, len(core.data.y_test))
 

@@ -1,27 +1,12 @@
 """Cho & Hariharan (2019): a more accurate teacher is not always a better teacher; an early-stopped one can teach more."""
-import dataclasses
-
 from ..config import RunConfig, StudentConfig, TeacherConfig
-from ..core import open_run, train_student
-from ..teacher import train_teacher
-from .card import Card, Figure, Measurement
+from .card import Card, Figure, compare_teachers
 from .verdict import Effect
 
 CONFIG = RunConfig(student=StudentConfig(width=8))  # the Lab's setting with a tiny MLP 784-8-10 student
 EARLY = TeacherConfig(epochs=3)  # the Lab's teacher recipe, a quarter of its 12 epochs
 
-
-def measure(config, seed, data):
-    core, stages = yield from open_run(config, data, 3, teacher_weight=0.5)
-    early = yield from stages.run(1, train_teacher(dataclasses.replace(EARLY, seed=config.teacher.seed), core.data,
-                                                   core.device), phase="early-stopped teacher")
-    values = {"teacher": core.teacher.test_accuracy, "early_teacher": early.test_accuracy}
-    for i, (arm, teacher) in enumerate((("from_full", core.teacher), ("from_early", early))):
-        student = yield from stages.run(i + 2, train_student(dataclasses.replace(core, teacher=teacher), config.method, seed),
-                                        phase=arm, seed=seed)
-        values[arm] = core.accuracy(student)
-    return Measurement(values, len(core.data.y_test))
-
+ARMS = ("teacher", "early_teacher", "from_full", "from_early")
 
 CARD = Card(
     name="early-stopped-teacher",
@@ -41,8 +26,8 @@ CARD = Card(
              "zh": "论文让 ImageNet 上的 ResNet 教师在训练日程中途停止，学生也是 ResNet；这里短教师有自己完整的 3 轮日程，"
                    "而且在数字上完全训练的教师仍然足够“软”，早停的教师可能只会带来更多错误。"},
     config=CONFIG,
-    arms=("teacher", "early_teacher", "from_full", "from_early"),
+    arms=ARMS,
     rule=Effect(better="from_early", worse="from_full"),
-    measure=measure,
+    measure=compare_teachers(EARLY, ARMS),
     link=("lab", {"teacher_epochs": "3", "width": "8"}),
 )

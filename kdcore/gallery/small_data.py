@@ -1,27 +1,14 @@
 """Hinton, Vinyals & Dean (2015) §6: soft targets let a model generalise from 3 % of the data."""
 from ..config import MethodConfig, RunConfig, StudentConfig
-from ..core import labelled_mask, open_run, train_student
+from ..core import labelled_mask
 from ..lab import HARD
-from .card import Card, Figure, Measurement
+from .card import Card, Figure, compare_methods
 from .verdict import Effect
 
 SHARE = 0.03  # the paper's 3 % of the training set
 # every image the students see is labelled; one batch holds all 120 of them, so an epoch is one step
 CONFIG = RunConfig(student=StudentConfig(width=256, epochs=300, labelled_fraction=1.0),
                    method=MethodConfig("kd", (("temperature", 4.0), ("alpha", 0.9))))
-
-
-def measure(config, seed, data):
-    """Both students see the same seeded 3 % of the training images, for as many steps; the
-    teacher trained on all of them."""
-    core, stages = yield from open_run(config, data, 2, teacher_weight=0.5)
-    keep = labelled_mask(core.data.y_train, SHARE, seed)
-    values = {}
-    for i, (arm, method) in enumerate((("hard", HARD), ("soft", config.method))):
-        student = yield from stages.run(i + 1, train_student(core, method, seed, keep=keep), phase=arm, seed=seed)
-        values[arm] = core.accuracy(student)
-    return Measurement(values, len(core.data.y_test))
-
 
 CARD = Card(
     name="soft-targets-small-data",
@@ -43,6 +30,7 @@ CARD = Card(
     config=CONFIG,
     arms=("hard", "soft"),
     rule=Effect(better="soft", worse="hard"),
-    measure=measure,
+    measure=compare_methods({"hard": HARD, "soft": CONFIG.method},  # the same seeded 3 % for both students
+                            transfer_set=lambda core, seed: labelled_mask(core.data.y_train, SHARE, seed)),
     link=("curves", {"param": "labelled-fraction"}),
 )

@@ -1,27 +1,12 @@
 """Müller, Kornblith & Hinton (2019): a teacher trained with label smoothing distils worse."""
-import dataclasses
-
 from ..config import RunConfig, TeacherConfig
-from ..core import open_run, train_student
-from ..teacher import train_teacher
-from .card import Card, Figure, Measurement
+from .card import Card, Figure, compare_teachers
 from .verdict import Effect
 
 CONFIG = RunConfig()  # the Lab's default: MLP 784-32-10, 10 % of the labels, T = 4, α = 0.9, 30 epochs
 SMOOTHED = TeacherConfig(recipe="digits-smoothed")  # the same CNN and training, label smoothing 0.1
 
-
-def measure(config, seed, data):
-    core, stages = yield from open_run(config, data, 3, teacher_weight=0.5)
-    smoothed = yield from stages.run(1, train_teacher(dataclasses.replace(SMOOTHED, seed=config.teacher.seed), core.data,
-                                                      core.device), phase="smoothed teacher")
-    values = {"teacher": core.teacher.test_accuracy, "smoothed_teacher": smoothed.test_accuracy}
-    for i, (arm, teacher) in enumerate((("from_plain", core.teacher), ("from_smoothed", smoothed))):
-        student = yield from stages.run(i + 2, train_student(dataclasses.replace(core, teacher=teacher), config.method, seed),
-                                        phase=arm, seed=seed)
-        values[arm] = core.accuracy(student)
-    return Measurement(values, len(core.data.y_test))
-
+ARMS = ("teacher", "smoothed_teacher", "from_plain", "from_smoothed")
 
 CARD = Card(
     name="smoothed-teacher",
@@ -43,8 +28,8 @@ CARD = Card(
              "zh": "论文在 CIFAR-10 上用全部标签把 ResNet-56 蒸馏到 AlexNet，KD 增加的正是教师的类间相似性。这里大多数图像没有标签，"
                    "平滑教师的 argmax 本身就能教很多；十个区分明显的数字类别，可被平滑抹去的相似性也更少。"},
     config=CONFIG,
-    arms=("teacher", "smoothed_teacher", "from_plain", "from_smoothed"),
+    arms=ARMS,
     rule=Effect(better="from_plain", worse="from_smoothed"),
-    measure=measure,
+    measure=compare_teachers(SMOOTHED, ARMS),
     link=("lab", {"dataset": "mnist5k"}),
 )
