@@ -9,6 +9,7 @@ that every code has one, with the same placeholders), then `raise ConfigError("c
 MESSAGES = {
     # settings
     "out_of_range": "{name} must be in {interval}, got {value}.",
+    "out_of_range_int": "{name} must be a whole number in {interval}, got {value}.",
     "not_a_choice": "Unknown {name} {value!r}; choose one of {choices}.",
     "unknown_hyper": "{method!r} has no hyper-parameter {key!r}; it has: {known}.",
     "no_seeds": "Give at least one seed.",
@@ -125,12 +126,12 @@ MESSAGES = {
 
 
 class KDLabError(Exception):
-    """Base class. `KDLabError(code, **params)`: the message is MESSAGES[code] filled with params.
-    A plain sentence instead of a code is accepted (code "message") for errors not yet catalogued."""
+    """Base class. `KDLabError(code, **params)`: the message is MESSAGES[code] filled with params, and
+    kdapp shows the same code's text in the learner's language. An unknown code is a bug (KeyError)."""
 
     def __init__(self, code: str, **params):
-        self.code, self.params = (code, params) if code in MESSAGES else ("message", {"text": code})
-        super().__init__(MESSAGES[code].format(**params) if code in MESSAGES else code)
+        self.code, self.params = code, params
+        super().__init__(MESSAGES[code].format(**params))
 
 
 class ConfigError(KDLabError, ValueError):
