@@ -28,16 +28,17 @@ def timed_visit(card, seeds):
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("cards", nargs="*", default=list(gallery.CARDS), choices=list(gallery.CARDS))
+    parser.add_argument("cards", nargs="*", help="card names (default: all; see `kdlab gallery list`)")
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
     parser.add_argument("--threads", type=int, default=1)
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     total = 0.0
     print("| card | fresh wall s | fresh CPU s | cached s | paper | ours | verdict | load |")
-    print("|---|---|---|---|---|---|---|---|")
-    for name in args.cards:
-        card = gallery.CARDS[name]
+    print("|---|---|---|---|---|---|---|---|", flush=True)
+    names = args.cards or list(gallery.CARDS)
+    for name in names:
+        card = gallery.get(name)
         with tempfile.TemporaryDirectory() as scratch:
             os.environ["KDLAB_CACHE_DIR"] = scratch
             out, wall, cpu = timed_visit(card, tuple(args.seeds))
@@ -46,7 +47,7 @@ def main() -> None:
         paper = "—" if out["paper_value"] is None else f"{out['paper_value']:g}"
         print(f"| {name} | {wall:.1f} | {cpu:.1f} | {cached:.2f} | {paper} | {out['ours_mean']:.2f} ± "
               f"{out['ours_sd']:.2f} | {out['verdict'].replace('_', ' ')} | {os.getloadavg()[0]:.1f} |", flush=True)
-    print(f"all {len(args.cards)} cards: {total:.0f} s wall")
+    print(f"all {len(names)} cards: {total:.0f} s wall")
 
 
 if __name__ == "__main__":
