@@ -36,9 +36,8 @@ def tile(card: Card, result: CardResult | None, seeds) -> bool:
     with st.container(border=True):
         st.markdown(f"**{card.paper}**")
         st.markdown(card.claim[lang()])
-        c1, c2 = st.columns(2)
-        c1.metric(t("gallery.paper_value"), paper_text(card))
-        c2.metric(t("gallery.ours"), ours_text(result) if result else "—")
+        st.markdown(f"{t('gallery.paper_value')}: **{paper_text(card)}**  \n"
+                    f"{t('gallery.ours')}: **{ours_text(result) if result else '—'}**")
         badge(result)
         st.caption(t("gallery.seeds_done", done=len(result.runs), total=len(seeds),
                      seconds=sum(r.seconds for r in result.runs)) if result else t("gallery.not_run"))
