@@ -4,12 +4,13 @@ from ..lab import HARD
 from .card import Card, Figure, compare_methods
 from .verdict import Effect
 
+PAPER = "Hinton, Vinyals & Dean (2015), \"Distilling the Knowledge in a Neural Network\", NIPS Deep Learning Workshop"  # also the omitted-digit and small-data cards
 CONFIG = RunConfig(student=StudentConfig(width=256, epochs=30, labelled_fraction=1.0),
                    method=MethodConfig("kd", (("temperature", 20.0), ("alpha", 0.9))))  # the paper's T = 20
 
 CARD = Card(
     name="hinton-soft-targets",
-    paper="Hinton, Vinyals & Dean (2015), \"Distilling the Knowledge in a Neural Network\", NIPS Deep Learning Workshop",
+    paper=PAPER,
     claim={"en": "A small net that matches a big net's soft targets at a high temperature makes about half the "
                  "errors it makes when trained on the hard labels alone.",
            "zh": "小网络在高温下拟合大网络的软目标时，错误数约为只用硬标签训练时的一半。"},

@@ -2,6 +2,7 @@
 from ..events import until_done
 from ..omit import OMIT_BASE, OmitConfig, run_omit
 from .card import Card, Figure, Measurement
+from .hinton import PAPER
 from .verdict import Effect
 
 DIGIT = 3  # as in the paper
@@ -15,7 +16,7 @@ def measure(config, seed, data):
 
 CARD = Card(
     name="omitted-digit",
-    paper="Hinton, Vinyals & Dean (2015), \"Distilling the Knowledge in a Neural Network\", NIPS Deep Learning Workshop",
+    paper=PAPER,
     claim={"en": "A student whose transfer set has no 3 at all still recognises most test 3s from the teacher's "
                  "soft targets on the other digits, once its bias for 3 is raised.",
            "zh": "学生的迁移集里一张 3 都没有，但靠教师在其他数字上的软目标，只要提高它对 3 的偏置，仍能认出大多数测试集中的 3。"},

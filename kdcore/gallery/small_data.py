@@ -3,6 +3,7 @@ from ..config import MethodConfig, RunConfig, StudentConfig
 from ..core import labelled_mask
 from ..lab import HARD
 from .card import Card, Figure, compare_methods
+from .hinton import PAPER
 from .verdict import Effect
 
 SHARE = 0.03  # the paper's 3 % of the training set
@@ -12,7 +13,7 @@ CONFIG = RunConfig(student=StudentConfig(width=256, epochs=300, labelled_fractio
 
 CARD = Card(
     name="soft-targets-small-data",
-    paper="Hinton, Vinyals & Dean (2015), \"Distilling the Knowledge in a Neural Network\", NIPS Deep Learning Workshop",
+    paper=PAPER,
     claim={"en": "Trained on only 3 % of the data, a model overfits its hard labels; with the soft targets of a "
                  "model trained on all the data it recovers most of the full-data accuracy.",
            "zh": "只用 3 % 的数据训练时，模型会对硬标签过拟合；若改用在全部数据上训练的模型给出的软目标，它能恢复大部分全量数据的准确率。"},
