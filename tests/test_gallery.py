@@ -185,3 +185,28 @@ def test_a_link_opens_its_card_with_its_seeds_and_hostile_values_are_ignored():
     hostile.switch_page("pages/gallery.py").run()
     assert not hostile.exception and not hostile.subheader  # no card opened
     assert "out of range" in " ".join(w.value for w in hostile.warning)
+
+
+def test_a_stopped_page_run_keeps_its_finished_seeds(app_page, monkeypatch):
+    calls = []
+    card = fake_card(calls, name="fake-page-stop")
+    quick = card.measure
+
+    def slow(config, seed, data):
+        if seed > 0:
+            time.sleep(2.0)  # time to press Stop after the first seed
+        return (yield from quick(config, seed, data))
+
+    card = dataclasses.replace(card, measure=slow)
+    monkeypatch.setattr(gallery, "CARDS", {card.name: card})
+    at = app_page("gallery.py")
+    at.button(key=f"gallery_open_{card.name}").click().run()
+    at.button(key="gallery_run").click().run()
+    job = at.session_state["live_gallery"]
+    deadline = time.time() + 30
+    while job.partial is None and time.time() < deadline:
+        time.sleep(0.05)
+    job.stop()
+    finish(at, "gallery")
+    assert "Seeds finished before the stop: 1" in " ".join(w.value for w in at.warning)
+    assert [r.seed for r in gallery.cached(card, (0, 1, 2)).runs] == [0]
