@@ -23,6 +23,7 @@ PAGES = [
     ("learn", "methods.py", "methods", "🧰"),
     ("learn", "transfer.py", "transfer", "🔁"),
     ("learn", "nlp.py", "nlp", "🔤"),
+    ("learn", "gallery.py", "gallery", "🖼️"),
     ("learn", "recommender.py", "recommender", "🛒"),
     ("practice", "drills.py", "drills", "🎯"),
     ("practice", "coding.py", "coding", "💻"),
