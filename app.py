@@ -5,7 +5,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from kdapp import app_params, keep, present
+from kdapp import app_params, keep, learner, present
 from kdapp.i18n import LANGUAGES
 from kdapp.ui import t
 
@@ -36,6 +36,7 @@ with st.sidebar:
     st.toggle(t("present.toggle"), key="present", help=t("present.toggle_help"))
 app_params.write()
 present.apply()
+learner.gate()
 
 sections: dict[str, list] = {}
 for section, file, key, icon in PAGES:

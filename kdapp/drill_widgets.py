@@ -5,11 +5,11 @@ from pathlib import Path
 
 import streamlit as st
 
-from kdcore.drills import bank, scheduler
+from kdcore.drills import bank, classroom, scheduler
 from kdcore.drills.store import ProgressStore
 from kdcore.errors import KDLabError
 
-from . import app_params
+from . import app_params, learner
 from .i18n import LANGUAGES
 from .ui import lang, show_error, t
 
@@ -23,10 +23,10 @@ def load_bank():
 
 
 def open_store() -> ProgressStore:
-    """The learner's progress store, scheduling with their fitted FSRS parameters when a fit exists;
-    stops the page with a clear message if it cannot be opened."""
+    """The signed-in learner's progress store (the personal one on a personal server), scheduling with
+    their fitted FSRS parameters when a fit exists; stops the page with a clear message if it cannot be opened."""
     try:
-        store = ProgressStore()
+        store = ProgressStore(classroom.progress_path(learner.current()))
     except KDLabError as err:
         show_error(err)
         st.stop()

@@ -24,6 +24,7 @@ def _isolated_dirs(tmp_path_factory):
     os.environ["KDLAB_USER_DIR"] = str(tmp_path_factory.mktemp("user"))
     os.environ["KDLAB_DATA_DIR"] = str(tmp_path_factory.mktemp("data"))
     os.environ.setdefault("KDLAB_OFFLINE", "1")  # tests never try the network
+    os.environ.setdefault("KDLAB_CLASSROOM", "0")  # AppTest has no server address; classroom tests set 1
     yield
 
 

@@ -77,8 +77,8 @@ def grade(exercise: Exercise, code: str, limits: sandbox.Limits = sandbox.Limits
     if len(code) > MAX_CODE_CHARS:
         raise ConfigError("solution_too_long", length=len(code), limit=MAX_CODE_CHARS)
     files = {"solution.py": code, "hidden_tests.py": exercise.tests, "harness.py": HARNESS.read_text(encoding="utf-8")}
-    run = sandbox.run(files, "harness.py", limits, result_files=("results.json",))
-    raw = _parse_results(run.files.get("results.json"))
+    run = sandbox.run(files, "harness.py", limits, report=True)
+    raw = _parse_results(run.report)
     tests = [TestOutcome(r["name"], r["passed"], r["message"], r["seconds"]) for r in raw or []]
     if run.timed_out or run.returncode in (-9, -24):  # SIGKILL after the wall clock, SIGXCPU after the CPU limit
         status = "timeout"
@@ -99,6 +99,10 @@ def _parse_results(text: str | None) -> list[dict] | None:
         return None
     try:
         rows = json.loads(text)
-        return [r for r in rows if isinstance(r, dict) and {"name", "passed", "message", "seconds"} <= r.keys()]
-    except (json.JSONDecodeError, TypeError):
+    except json.JSONDecodeError:
         return None
+    if not isinstance(rows, list) or not all(isinstance(r, dict) and isinstance(r.get("name"), str)
+                                             and isinstance(r.get("passed"), bool) and isinstance(r.get("message"), str)
+                                             and isinstance(r.get("seconds"), (int, float)) for r in rows):
+        return None
+    return rows

@@ -11,14 +11,22 @@ What is enforced depends on the machine and is reported in `RunResult.protection
   installation, a private /tmp, every capability dropped, a new session, and --die-with-parent: it
   cannot see the server's files, environment or processes. Without it the run is only a guard against
   accidents; a classroom server refuses learner code then (`refusal`).
+
+The entry may send one report back (`run(..., report=True)`): not through a file in its folder, which
+the code could rewrite after the fact, but through an inherited pipe. The parent first hands it a fresh
+random key on a second pipe (named with the pipe fds in KDLAB_REPORT_FDS="key_fd,report_fd"); the
+report must be exactly `key + "\n" + text`, so bytes the code writes to the pipe itself, or files it
+leaves behind, are not taken for a report. The entry reads the key before it loads anything untrusted.
 """
 import json
 import os
+import secrets
 import shutil
 import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from dataclasses import asdict, dataclass, field
@@ -30,6 +38,8 @@ CGROUP_ROOTS = (Path("/sys/fs/cgroup/pids"), Path("/sys/fs/cgroup"))
 LOCAL_ADDRESSES = ("127.0.0.1", "localhost", "::1")
 JAIL_UID = 65534  # "nobody" inside the jail's user namespace
 WORK = "/work"    # the exercise folder's path inside the jail
+REPORT_FDS = "KDLAB_REPORT_FDS"
+REPORT_MAX_BYTES = 1 << 20  # a report longer than this is not read further (and then rejected)
 
 
 @dataclass(frozen=True)
@@ -50,7 +60,7 @@ class RunResult:
     timed_out: bool
     stdout: str
     stderr: str
-    files: dict = field(default_factory=dict)          # requested result files that exist: name -> text
+    report: str | None = None                          # the keyed report the entry sent, if it sent exactly one
     protections: dict = field(default_factory=dict)    # what the launcher could enforce
 
 
@@ -168,8 +178,46 @@ def _read_protections(path: Path, cgroup: bool, jailed: bool) -> dict:
     return report
 
 
-def run(files: dict[str, str], entry: str, limits: Limits = Limits(), result_files=()) -> RunResult:
-    """Write `files` into a fresh temp dir and run `python -I entry` there under `limits`."""
+class _ReportChannel:
+    """The key pipe (written and closed before the run starts) and the report pipe, read while it runs."""
+
+    def __init__(self):
+        self.key = secrets.token_hex(32).encode()
+        key_read, key_write = os.pipe()
+        os.write(key_write, self.key)
+        os.close(key_write)
+        self.read_end, report_write = os.pipe()
+        self.child_fds = (key_read, report_write)
+        self.chunks: list[bytes] = []
+        self.reader = threading.Thread(target=self._drain, daemon=True)
+
+    def _drain(self) -> None:
+        total = 0
+        while total <= REPORT_MAX_BYTES:
+            chunk = os.read(self.read_end, 65536)
+            if not chunk:
+                break
+            self.chunks.append(chunk)
+            total += len(chunk)
+
+    def started(self) -> None:
+        """The child holds its ends now: close ours so the reader sees end-of-file when the run ends."""
+        for fd in self.child_fds:
+            os.close(fd)
+        self.reader.start()
+
+    def report(self) -> str | None:
+        self.reader.join(timeout=5)
+        os.close(self.read_end)
+        data = b"".join(self.chunks)
+        if self.reader.is_alive() or len(data) > REPORT_MAX_BYTES or not data.startswith(self.key + b"\n"):
+            return None
+        return data[len(self.key) + 1:].decode("utf-8", errors="replace")
+
+
+def run(files: dict[str, str], entry: str, limits: Limits = Limits(), report: bool = False) -> RunResult:
+    """Write `files` into a fresh temp dir and run `python -I entry` there under `limits`; with
+    `report`, hand it the report channel described above and return what it sent."""
     with tempfile.TemporaryDirectory(prefix="kdlab-sandbox-") as tmp:
         work = Path(tmp)
         for name, text in files.items():
@@ -182,6 +230,9 @@ def run(files: dict[str, str], entry: str, limits: Limits = Limits(), result_fil
             os.chmod(work, 0o777)  # the jail's uid writes its outputs there
             (work / "_launcher.py").write_text(LAUNCHER.read_text(encoding="utf-8"), encoding="utf-8")
             env = {**env, "HOME": WORK, "TMPDIR": "/tmp"}
+        channel = _ReportChannel() if report else None
+        if channel is not None:
+            env[REPORT_FDS] = ",".join(map(str, channel.child_fds))
         config = {"entry": entry, "env": env, "limits": asdict(limits), "cgroup": "", "jail": jailed}
         command = [sys.executable, "-I", "-S", f"{WORK}/_launcher.py" if jailed else str(LAUNCHER), json.dumps(config)]
         if jailed:
@@ -191,7 +242,10 @@ def run(files: dict[str, str], entry: str, limits: Limits = Limits(), result_fil
         started = time.monotonic()
         with open(work / "stdout.txt", "wb") as out, open(work / "stderr.txt", "wb") as err:
             proc = subprocess.Popen(command, cwd=work, env={"PATH": "/usr/bin:/bin"} if jailed else env,
-                                    stdin=subprocess.DEVNULL, stdout=out, stderr=err, start_new_session=True)
+                                    stdin=subprocess.DEVNULL, stdout=out, stderr=err, start_new_session=True,
+                                    pass_fds=channel.child_fds if channel else ())
+            if channel is not None:
+                channel.started()
             try:
                 proc.wait(timeout=limits.wall_s)
                 timed_out = False
@@ -200,11 +254,9 @@ def run(files: dict[str, str], entry: str, limits: Limits = Limits(), result_fil
             finally:
                 _kill_tree(proc, group)
         seconds = time.monotonic() - started
-        found = {name: (work / name).read_text(encoding="utf-8", errors="replace")
-                 for name in result_files if (work / name).is_file()}
         protections = _read_protections(work / "sandbox.json", group is not None, jailed)
         code = proc.returncode
         if jailed and code is not None and code > 128:  # bwrap reports a signalled child as 128 + signal
             code = 128 - code
         return RunResult(code, seconds, timed_out, _read_capped(work / "stdout.txt", limits.output_chars),
-                         _read_capped(work / "stderr.txt", limits.output_chars), found, protections)
+                         _read_capped(work / "stderr.txt", limits.output_chars), channel.report() if channel else None, protections)

@@ -8,6 +8,7 @@ the copy so the page can tell the learner. A database locked by another process 
 and replace the progress in one transaction, so a bad file leaves existing progress untouched.
 """
 import json
+import math
 import sqlite3
 from datetime import datetime
 from pathlib import Path
@@ -182,6 +183,10 @@ def _import_statements(text: str | bytes) -> list[tuple[str, tuple]]:
     try:
         for qid, card_dict in _typed(data, "cards", dict).items():
             card = fsrs.Card.from_dict(card_dict)
+            for moment in (card.due, card.last_review):
+                _aware(moment)
+            for value in (card.stability, card.difficulty):
+                _finite(value)
             statements.append(("INSERT INTO cards(question_id, card, due) VALUES(?,?,?)",
                                (str(qid), card.to_json(), card.due.isoformat())))
         for row in _typed(data, "reviews", list):
@@ -189,11 +194,11 @@ def _import_statements(text: str | bytes) -> list[tuple[str, tuple]]:
                 raise ValueError(f"unknown mode or rating in review {row}")
             statements.append(("INSERT INTO reviews(question_id, mode, rating, score, at) VALUES(?,?,?,?,?)",
                                (str(row["question_id"]), row["mode"], row["rating"], _unit(row["score"]),
-                                datetime.fromisoformat(row["at"]).isoformat())))
+                                _aware(datetime.fromisoformat(row["at"])).isoformat())))
         for row in _typed(data, "scores", list):
             statements.append(("INSERT INTO scores(kind, score, total, detail, at) VALUES(?,?,?,?,?)",
-                               (str(row["kind"]), float(row["score"]), float(row["total"]),
-                                json.dumps(row["detail"], ensure_ascii=False), datetime.fromisoformat(row["at"]).isoformat())))
+                               (str(row["kind"]), _finite(row["score"]), _finite(row["total"]),
+                                json.dumps(row["detail"], ensure_ascii=False), _aware(datetime.fromisoformat(row["at"])).isoformat())))
     except (KeyError, TypeError, ValueError, AttributeError) as err:
         raise ImportRejected("import_malformed", reason=f"{type(err).__name__}: {err}") from err
     return statements
@@ -206,8 +211,24 @@ def _typed(data: dict, key: str, kind: type):
     return value
 
 
+def _aware(moment: datetime | None) -> datetime | None:
+    """A time with its offset, as the store writes them: a naive one cannot be compared with now."""
+    if moment is not None and (not isinstance(moment, datetime) or moment.utcoffset() is None):
+        raise ValueError(f"time {moment!s} has no time zone")
+    return moment
+
+
+def _finite(value) -> float | None:
+    if value is None:
+        return None
+    number = float(value)
+    if not math.isfinite(number):
+        raise ValueError(f"{value!r} is not a finite number")
+    return number
+
+
 def _unit(value) -> float:
-    score = float(value)
+    score = _finite(value)
     if not 0.0 <= score <= 1.0:
         raise ValueError(f"score {score} is outside 0..1")
     return score

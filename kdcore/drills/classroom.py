@@ -1,0 +1,143 @@
+"""Classroom accounts: a roster of learners and instructors in one SQLite file (WAL mode).
+
+The instructor adds accounts from a CSV roster (`username,name[,role]`); each gets a one-time join
+code to hand out. Joining with the code sets the learner's own password and spends the code.
+Passwords and join codes are stored only as bcrypt hashes. Every learner's data lives in a folder
+named by a hash of the account name (`learner_dir`), so no typed name ever becomes a path, and one
+learner's store is a different file from another's: nothing a learner does reaches anyone else's.
+"""
+import csv
+import hashlib
+import io
+import re
+import secrets
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+import bcrypt
+
+from ..errors import ConfigError, KDLabError
+from ..paths import user_data_dir
+from .sandbox import LOCAL_ADDRESSES
+from .store import default_path
+
+ROLES = ("learner", "instructor")
+USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{0,31}")
+PASSWORD_CHARS = (8, 64)  # bcrypt reads at most 72 bytes; a longer password would be cut silently
+MAX_ROSTER_ROWS = 1000
+SCHEMA = """CREATE TABLE IF NOT EXISTS accounts(username TEXT PRIMARY KEY, name TEXT NOT NULL, role TEXT NOT NULL,
+    join_hash TEXT, password_hash TEXT)"""
+
+
+class SignInRefused(KDLabError):
+    """Wrong name, password or join code (which one is not said)."""
+
+
+@dataclass(frozen=True)
+class Learner:
+    username: str
+    name: str
+    role: str = "learner"
+
+    @property
+    def key(self) -> str:
+        return hashlib.sha256(self.username.encode()).hexdigest()[:32]
+
+    @property
+    def is_instructor(self) -> bool:
+        return self.role == "instructor"
+
+
+def is_classroom(server_address: str | None, env: dict) -> bool:
+    """Classroom mode? KDLAB_CLASSROOM=1/0 decides (`kdlab app --classroom` sets 1; 0 is for a server
+    whose only user is its operator, e.g. tests); otherwise it is on whenever the server listens beyond
+    this computer (Streamlit's default, an empty address, listens on every interface)."""
+    flag = env.get("KDLAB_CLASSROOM", "").strip().lower()
+    if flag in ("1", "true", "yes", "0", "false", "no"):
+        return flag in ("1", "true", "yes")
+    return (server_address or "").strip() not in LOCAL_ADDRESSES
+
+
+def progress_path(learner: Learner | None) -> Path:
+    """The progress database of a signed-in learner, or the personal one (None)."""
+    return default_path() if learner is None else learner_dir(learner) / "progress.db"
+
+
+def learner_dir(learner: Learner) -> Path:
+    folder = user_data_dir() / "learners" / learner.key
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _hash(secret: str) -> str:
+    return bcrypt.hashpw(secret.encode(), bcrypt.gensalt()).decode()
+
+
+def _matches(secret: str, hashed: str | None) -> bool:
+    return hashed is not None and len(secret.encode()) <= 72 and bcrypt.checkpw(secret.encode(), hashed.encode())
+
+
+def parse_roster(text: str) -> list[tuple[str, str, str]]:
+    """CSV rows `username,name[,role]` (a header row naming `username` is skipped); ConfigError on a bad row."""
+    rows = [row for row in csv.reader(io.StringIO(text)) if any(cell.strip() for cell in row)]
+    if rows and rows[0] and rows[0][0].strip().lower() == "username":
+        rows = rows[1:]
+    if not rows or len(rows) > MAX_ROSTER_ROWS:
+        raise ConfigError("roster_size", count=len(rows), limit=MAX_ROSTER_ROWS)
+    parsed = []
+    for line, row in enumerate(rows, start=1):
+        cells = [cell.strip() for cell in row] + ["", ""]
+        username, name, role = cells[0].lower(), cells[1] or cells[0], cells[2] or "learner"
+        if not USERNAME.fullmatch(username) or role not in ROLES or len(name) > 80:
+            raise ConfigError("roster_row", line=line, row=",".join(row)[:100], roles="/".join(ROLES))
+        parsed.append((username, name, role))
+    return parsed
+
+
+class Roster:
+    def __init__(self, path: Path | None = None):
+        self.path = Path(path or user_data_dir() / "classroom.db")
+        self.db = sqlite3.connect(self.path, timeout=3.0, isolation_level=None, check_same_thread=False)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute(SCHEMA)
+
+    def close(self) -> None:
+        self.db.close()
+
+    def add(self, rows: list[tuple[str, str, str]]) -> dict[str, str]:
+        """Create (or re-issue a join code for) each account; returns username -> the new one-time code."""
+        codes = {username: secrets.token_urlsafe(9) for username, _, _ in rows}
+        self.db.execute("BEGIN IMMEDIATE")
+        for username, name, role in rows:
+            self.db.execute("INSERT INTO accounts(username, name, role, join_hash) VALUES(?,?,?,?) "
+                            "ON CONFLICT(username) DO UPDATE SET name=excluded.name, role=excluded.role, "
+                            "join_hash=excluded.join_hash", (username, name, role, _hash(codes[username])))
+        self.db.execute("COMMIT")
+        return codes
+
+    def _account(self, username: str):
+        return self.db.execute("SELECT username, name, role, join_hash, password_hash FROM accounts WHERE username=?",
+                               (username.strip().lower(),)).fetchone()
+
+    def join(self, username: str, code: str, password: str) -> Learner:
+        """Spend the join code and set the password; SignInRefused if the code is wrong or spent."""
+        if not PASSWORD_CHARS[0] <= len(password) <= PASSWORD_CHARS[1]:
+            raise ConfigError("password_length", low=PASSWORD_CHARS[0], high=PASSWORD_CHARS[1])
+        row = self._account(username)
+        if row is None or not _matches(code.strip(), row[3]):
+            raise SignInRefused("sign_in_refused")
+        changed = self.db.execute("UPDATE accounts SET join_hash=NULL, password_hash=? WHERE username=? AND join_hash=?",
+                                  (_hash(password), row[0], row[3])).rowcount
+        if not changed:  # another browser spent the code in between
+            raise SignInRefused("sign_in_refused")
+        return Learner(*row[:3])
+
+    def sign_in(self, username: str, password: str) -> Learner:
+        row = self._account(username)
+        if row is None or not _matches(password, row[4]):
+            raise SignInRefused("sign_in_refused")
+        return Learner(*row[:3])
+
+    def learners(self) -> list[Learner]:
+        return [Learner(*row) for row in self.db.execute("SELECT username, name, role FROM accounts ORDER BY username")]

@@ -1,0 +1,116 @@
+"""Classroom accounts and per-learner isolation: one learner's progress, export and reset never reach
+another's, at the store level and through the pages; a crafted import is refused cleanly."""
+import json
+from datetime import datetime, timezone
+
+import pytest
+
+from kdcore.drills import classroom
+from kdcore.drills.classroom import Learner, Roster, SignInRefused
+from kdcore.drills.store import ImportRejected, ProgressStore
+from kdcore.errors import ConfigError
+
+NOW = datetime(2026, 3, 1, 9, 0, tzinfo=timezone.utc)
+ANN, BEN = Learner("ann", "Ann"), Learner("ben", "Ben")
+
+
+@pytest.fixture(autouse=True)
+def fresh_user_dir(tmp_path, monkeypatch):
+    monkeypatch.setenv("KDLAB_USER_DIR", str(tmp_path))
+    return tmp_path
+
+
+def test_roster_rows_are_validated_and_names_never_become_paths(fresh_user_dir):
+    assert classroom.parse_roster("username,name,role\nann,Ann Lee\nmr.k,Mr K,instructor\n") == [
+        ("ann", "Ann Lee", "learner"), ("mr.k", "Mr K", "instructor")]
+    for bad in ("../../etc,x", "a/b,x", "ann,Ann,admin", "", "x" * 40 + ",long"):
+        with pytest.raises(ConfigError):
+            classroom.parse_roster(bad)
+    folder = classroom.learner_dir(Learner("ann", "Ann"))
+    assert folder.parent == fresh_user_dir / "learners" and len(folder.name) == 32 and "ann" not in folder.name
+
+
+def test_join_code_works_once_and_sets_the_password(fresh_user_dir):
+    roster = Roster()
+    codes = roster.add(classroom.parse_roster("ann,Ann\nben,Ben\n"))
+    assert len(set(codes.values())) == 2 and all(len(code) >= 12 for code in codes.values())
+    stored = roster.db.execute("SELECT join_hash FROM accounts").fetchall()
+    assert all(codes["ann"] not in row[0] and row[0].startswith("$2") for row in stored)  # bcrypt hashes only
+    with pytest.raises(SignInRefused):
+        roster.join("ann", codes["ben"], "ann-secret-1")
+    assert roster.join("ann", codes["ann"], "ann-secret-1") == Learner("ann", "Ann")
+    with pytest.raises(SignInRefused):  # spent
+        roster.join("ann", codes["ann"], "someone-else")
+    assert roster.sign_in("ANN ", "ann-secret-1").username == "ann"
+    for name, password in (("ann", "wrong-password"), ("ben", ""), ("nobody", "ann-secret-1")):
+        with pytest.raises(SignInRefused):
+            roster.sign_in(name, password)
+    with pytest.raises(ConfigError):
+        roster.join("ben", codes["ben"], "short")
+
+
+def test_each_learner_sees_exports_and_resets_only_their_own_progress():
+    ann, ben = (ProgressStore(classroom.progress_path(who), fuzz=False) for who in (ANN, BEN))
+    assert ann.path != ben.path and classroom.progress_path(None) not in (ann.path, ben.path)
+    ann.record("src-01", "flashcard", "good", 1.0, NOW)
+    ann.add_score("mock", 3, 4, {"who": "ann"}, NOW)
+    assert ben.counts() == {"cards": 0, "reviews": 0, "scores": 0}
+    exported = ben.export_dict()
+    assert exported["cards"] == {} and exported["reviews"] == [] and exported["scores"] == []
+    ben.record("src-02", "flashcard", "again", 0.0, NOW)
+    ben.reset()
+    assert ann.counts() == {"cards": 1, "reviews": 1, "scores": 1}
+    assert "ann" not in ben.export_json()
+
+
+def test_classroom_mode_is_forced_beyond_localhost_unless_switched_off():
+    assert not classroom.is_classroom("127.0.0.1", {}) and classroom.is_classroom("0.0.0.0", {})
+    assert classroom.is_classroom("", {}) and classroom.is_classroom("127.0.0.1", {"KDLAB_CLASSROOM": "1"})
+    assert not classroom.is_classroom("0.0.0.0", {"KDLAB_CLASSROOM": "0"})
+
+
+def test_the_progress_page_shows_only_the_signed_in_learners_answers(app_page):
+    ProgressStore(classroom.progress_path(ANN)).record("src-01", "flashcard", "good", 1.0, NOW)
+    views = {}
+    for who in (ANN, BEN):
+        at = app_page("progress.py")
+        at.session_state["learner"] = who
+        at.run()
+        assert not at.exception, at.exception
+        views[who.username] = [m.value for m in at.metric]
+    assert views["ann"][2] == "1" and views["ben"][2] == "0", views
+
+
+def test_the_app_asks_a_classroom_to_sign_in_before_any_page(app_page, monkeypatch):
+    monkeypatch.setenv("KDLAB_CLASSROOM", "1")
+    codes = Roster().add([("ann", "Ann", "learner")])
+    at = app_page()
+    assert "Sign in to the class" in [t.value for t in at.title]
+    at.text_input[2].input("ann")
+    at.text_input[3].input(codes["ann"])
+    at.text_input[4].input("a-long-password")
+    at.button[1].click().run()
+    assert not at.exception, at.exception
+    assert at.session_state["learner"] == Learner("ann", "Ann")
+    assert "Sign in to the class" not in [t.value for t in at.title]
+
+
+def _export(**overrides) -> str:
+    data = {"format": "kdlab-progress", "version": 1, "cards": {}, "reviews": [], "scores": []}
+    return json.dumps({**data, **overrides})
+
+
+@pytest.mark.parametrize("payload", [
+    _export(reviews=[{"question_id": "q", "mode": "choice", "rating": "good", "score": 1, "at": "2026-03-01T09:00:00"}]),
+    _export(scores=[{"kind": "mock", "score": 1, "total": 2, "detail": {}, "at": "2026-03-01T09:00:00"}]),
+    _export(scores=[{"kind": "mock", "score": "nan", "total": 2, "detail": {}, "at": NOW.isoformat()}]),
+    _export(scores=[{"kind": "mock", "score": 1, "total": "inf", "detail": {}, "at": NOW.isoformat()}]),
+    _export(cards={"q": {"card_id": 1, "state": 1, "step": 0, "stability": None, "difficulty": None,
+                         "due": "2026-03-01T09:00:00", "last_review": None}}),
+])
+def test_crafted_imports_are_refused_and_progress_stays_usable(payload):
+    store = ProgressStore(classroom.progress_path(ANN), fuzz=False)
+    store.record("keep-me", "flashcard", "good", 1.0, NOW)
+    with pytest.raises(ImportRejected):
+        store.import_json(payload)
+    assert store.counts()["reviews"] == 1 and store.due_ids(["keep-me", "new"], NOW) == ["new"]
