@@ -1,10 +1,11 @@
 """KD Lab router: page config, navigation and the shared sidebar (language, presenter mode, device);
-the language and presenter mode also live in the URL (kdapp.app_params). No logic here."""
+the language and presenter mode also live in the URL (kdapp.app_params), results saved for this
+browser come back after a reload (kdapp.keep). No logic here."""
 from pathlib import Path
 
 import streamlit as st
 
-from kdapp import app_params, learner, present
+from kdapp import app_params, keep, learner, present
 from kdapp.i18n import LANGUAGES
 from kdapp.ui import t
 
@@ -22,6 +23,7 @@ PAGES = [
     ("learn", "methods.py", "methods", "🧰"),
     ("learn", "transfer.py", "transfer", "🔁"),
     ("learn", "nlp.py", "nlp", "🔤"),
+    ("learn", "gallery.py", "gallery", "🖼️"),
     ("learn", "recommender.py", "recommender", "🛒"),
     ("practice", "drills.py", "drills", "🎯"),
     ("practice", "coding.py", "coding", "💻"),
@@ -44,5 +46,6 @@ for section, file, key, icon in PAGES:
 
 with st.sidebar:
     st.selectbox(t("common.device"), ["auto", "cpu", "cuda"], key="device", help=t("common.device_help"))
+    keep.setup()
 
 st.navigation(sections).run()

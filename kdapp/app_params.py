@@ -21,7 +21,7 @@ def _present_of(value) -> bool | None:
 def read_once() -> None:
     """Call before the sidebar's widgets: preset them from the URL the first time in a session;
     invalid values are ignored (the session keeps its own, or the default)."""
-    if st.session_state.get(FLAG):
+    if st.session_state.get(FLAG) and "lang" in st.session_state:  # a session that lost its language reads it again
         return
     st.session_state[FLAG] = True
     lang, present = language_of(st.query_params.get("lang")), _present_of(st.query_params.get("present"))

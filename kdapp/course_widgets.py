@@ -10,7 +10,7 @@ from kdcore.config import DataConfig, TeacherConfig
 from kdcore.errors import KDLabError
 from kdcore.plots import course as plots
 from kdcore.plots.soft import probability_bars
-from kdcore.teacher import get_teacher, is_cached
+from kdcore.teacher import RECIPES, get_teacher, is_cached
 
 from . import present, shared
 from .ui import t
@@ -129,11 +129,19 @@ def reversal() -> None:
 def _family_names() -> dict:
     """Model families in the learner's language, translated now: a widget may format its options
     outside the script run, where the language is not known."""
-    return {family: t(f"course.family_{family.replace('-', '_')}") for family in models.FAMILIES}
+    return {family: t(f"course.family_{family.replace('-', '_')}") for family in ("teacher-cnn", "cnn", "mlp")}
+
+
+def _lab_teacher() -> TeacherConfig:
+    """The Lab's teacher settings with the digit recipe's family and width where the Lab left them to it
+    (the widgets below build models for 28×28 grey digits)."""
+    config = shared.run_config().teacher
+    recipe = RECIPES["digits" if config.recipe == "auto" else config.recipe]
+    return TeacherConfig(family=config.family or recipe["family"], width=config.width or recipe["width"])
 
 
 def reuse() -> None:
-    source_config = shared.run_config().teacher
+    source_config = _lab_teacher()
     settings, result = present.result_first()
     c1, c2, c3 = settings.columns(3)
     family = c1.selectbox(t("course.reuse_family"), ("teacher-cnn", "cnn", "mlp"), key="course_reuse_family",
@@ -168,7 +176,7 @@ def devices() -> None:
     family = left.radio(t("course.reuse_family"), ("mlp", "cnn"), key="course_dev_family", horizontal=True,
                         format_func=_family_names().get)
     width = right.select_slider(t("course.reuse_width"), WIDTHS, 32, key="course_dev_width")
-    config = shared.run_config().teacher
+    config = _lab_teacher()
     teacher, student = _costs(((config.family, config.width), (family, width)))
     with result:
         c1, c2, c3 = st.columns(3)

@@ -1,4 +1,6 @@
 """How the Transfer curves page shows a sweep (live and finished) and the omitted-digit result."""
+from dataclasses import asdict
+
 import streamlit as st
 
 from kdcore import readout
@@ -62,7 +64,8 @@ def show_sweep(result) -> None:
     says(result, param)
     st.markdown(f"**{t('curves.table')}**")
     st.dataframe(table, hide_index=True)
-    export.export_buttons(f"sweep-{config.param}", "curves_export", rows=table, fig=fig)
+    export.export_buttons(f"sweep-{config.param}", "curves_export", rows=table, fig=fig,
+                          settings={"sweep": config.param, "seeds": config.seeds, **asdict(config.base)})
 
 
 def says(result, param: str) -> None:
@@ -104,4 +107,5 @@ def show_omit(result: dict) -> None:
                   teacher=100 * result["teacher_accuracy_on_digit"], digit=digit,
                   hard_corrected=100 * result["hard_accuracy_on_digit_bias_corrected"],
                   hard_overall_corrected=100 * result["hard_accuracy_overall_bias_corrected"]))
-    export.export_buttons(f"omitted-digit-{digit}", "omit_export", rows=result["per_seed"], fig=fig)
+    export.export_buttons(f"omitted-digit-{digit}", "omit_export", rows=result["per_seed"], fig=fig,
+                          settings=result["config"])

@@ -74,7 +74,8 @@ def question_header(question, content_lang: str, as_choice: bool = False) -> Non
     badges = [topic_name(question.topic), t(f"drills.level_{question.difficulty}")]
     if question.source:
         badges.append(t("drills.from_source"))
-    st.caption(" · ".join(badges) + "  ·  " + ", ".join(question.tags))
+    tags = ", ".join(question.tags) if content_lang == "en" else ""  # the bank's tags are English keywords
+    st.caption(" · ".join(badges) + (f"  ·  {tags}" if tags else ""))
     st.markdown(f"#### {question.choice_question(content_lang) if as_choice else question.q(content_lang)}")
 
 

@@ -24,8 +24,25 @@ def chart(fig: go.Figure, name: str, key: str) -> None:
     st.plotly_chart(fig, config=plot_config(name), key=key)
 
 
-def csv_text(rows: list[dict]) -> str:
-    return pd.DataFrame(rows).to_csv(index=False)
+def flat(settings: dict, prefix: str = "") -> dict:
+    """Nested settings (dataclasses.asdict of a config) as one level of dotted names; a method's
+    (name, value) hyper-parameter pairs become method.<name>: {"student": {"epochs": 30}} → {"student.epochs": 30}."""
+    out = {}
+    for name, value in settings.items():
+        if name == "hyper" and isinstance(value, (list, tuple)):
+            out.update({f"{prefix}{k}": v for k, v in value})
+        elif isinstance(value, dict):
+            out.update(flat(value, f"{prefix}{name}."))
+        else:
+            out[f"{prefix}{name}"] = " ".join(map(str, value)) if isinstance(value, (list, tuple)) else value
+    return out
+
+
+def csv_text(rows: list[dict], settings: dict | None = None) -> str:
+    """The rows, each followed by the run's settings (setting.<name> columns), so a file read on its
+    own still says what produced it."""
+    extra = {f"setting.{k}": v for k, v in flat(settings or {}).items()}
+    return pd.DataFrame([{**row, **extra} for row in rows]).to_csv(index=False)
 
 
 def chart_html(fig: go.Figure) -> str:
@@ -41,9 +58,10 @@ def weights_bytes(state_dict: dict) -> bytes:
 
 
 def export_buttons(name: str, key: str, rows: list[dict] | None = None, fig: go.Figure | None = None,
-                   weights: dict | None = None) -> None:
-    """A row of download buttons; files are built only when clicked (deferred), nothing reruns."""
-    buttons = [(rows, "csv", lambda: csv_text(rows), f"{name}.csv", "text/csv"),
+                   weights: dict | None = None, settings: dict | None = None) -> None:
+    """A row of download buttons; files are built only when clicked (deferred), nothing reruns.
+    `settings` (the run's config as a dict) go into every CSV row."""
+    buttons = [(rows, "csv", lambda: csv_text(rows, settings), f"{name}.csv", "text/csv"),
                (fig, "html", lambda: chart_html(fig), f"{name}.html", "text/html"),
                (weights, "weights", lambda: weights_bytes(weights), f"{name}-student.pt", "application/octet-stream")]
     buttons = [b for b in buttons if b[0] is not None]

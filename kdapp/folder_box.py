@@ -1,5 +1,5 @@
 """The Lab's own-data box (a path, or an uploaded .zip, of an image folder) and the thumbnails that show
-what a run trains on: one image per class, with the class names."""
+what a run trains on: one image per class; a class's button shows that image beside its soft labels."""
 import streamlit as st
 
 from kdcore import imagefolder
@@ -25,7 +25,19 @@ def thumbnails(data, limit: int = 10) -> None:
               if (data.y_test == c).any()]
     if not firsts:
         return
-    images = data.pixels(data.x_test[[i for i, _ in firsts]]).permute(0, 2, 3, 1).numpy()
     st.caption(t("lab.thumbnails", n=data.num_classes))
-    for column, image, (_, name) in zip(st.columns(len(firsts)), images, firsts):
-        column.image(image[:, :, 0] if image.shape[-1] == 1 else image, caption=name, width="stretch", clamp=True)
+    for column, (index, name) in zip(st.columns(len(firsts)), firsts):
+        column.image(image_of(data, index), width="stretch", clamp=True)
+        column.button(str(name), key=f"lab_thumb_{index}", on_click=pick, args=(index,), type="tertiary",
+                      width="stretch")
+
+
+def pick(index: int) -> None:
+    """A thumbnail's button: the Lab's result shows this test image beside its soft labels."""
+    st.session_state["lab_example"] = index
+
+
+def image_of(data, index: int):
+    """One test image as an array st.image shows (grey or RGB)."""
+    image = data.pixels(data.x_test[index:index + 1]).permute(0, 2, 3, 1).numpy()[0]
+    return image[:, :, 0] if image.shape[-1] == 1 else image

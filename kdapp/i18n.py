@@ -35,7 +35,7 @@ def text(key: str, lang: str = "en", **fmt) -> str:
 
 def error_text(err: Exception, lang: str = "en") -> str:
     """A KDLabError in `lang`: its code's text in `strings/errors.json` filled with its parameters;
-    anything else (an error not catalogued yet, a bug) as its English message."""
+    anything else (a bug, a library's own error) as its English message."""
     key = f"errors.{getattr(err, 'code', '')}"
     if isinstance(err, KDLabError) and key in catalogue():
         return text(key, lang, **err.params)

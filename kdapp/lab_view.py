@@ -1,11 +1,14 @@
 """How the Distillation Lab shows a run: the three step cards, live and final learning curves, the
 results table, the metrics and the plain-words readout."""
+from dataclasses import asdict
+
 import pandas as pd
 import streamlit as st
 
 from kdcore.plots.lab import learning_curves, soft_label_bars
 
 from . import export
+from .folder_box import image_of
 from .ui import t, test_set
 
 STEP_OF_PHASE = {"data": 1, "teacher": 1, "soft_labels": 2, "baseline": 3, "kd": 3, "profile": 3}
@@ -35,6 +38,11 @@ def live(job) -> None:
         st.plotly_chart(curves_figure(list(job.curves)), width="stretch", key="lab_live_curves")
 
 
+def flops(n: float) -> str:
+    """Multiply-adds per image with a unit that keeps three figures: 48.2 k, 20.1 M."""
+    return f"{n / 1e6:.1f} M" if n >= 1e6 else f"{n / 1e3:.1f} k"
+
+
 def results_table(result) -> pd.DataFrame:
     def pct(key):
         mean, sd = result.mean_sd(key)
@@ -46,7 +54,7 @@ def results_table(result) -> pd.DataFrame:
             (t("lab.baseline"), pct("baseline_accuracy"), pct("baseline_agreement"), result.student_profile),
             (t("lab.kd"), pct("kd_accuracy"), pct("kd_agreement"), result.student_profile)):
         rows.append({t("lab.col_model"): name, t("lab.col_accuracy"): accuracy, t("lab.col_agreement"): agreement,
-                     t("lab.col_params"): f"{prof['params']:,}", t("lab.col_flops"): f"{prof['flops'] / 1e6:.2f} M",
+                     t("lab.col_params"): f"{prof['params']:,}", t("lab.col_flops"): flops(prof["flops"]),
                      t("lab.col_latency"): f"{prof['latency_ms']:.3f}"})
     return pd.DataFrame(rows)
 
@@ -66,12 +74,26 @@ def show_result(result) -> None:
     st.info(t(f"lab.readout_{readout['verdict']}", gain=readout["gain_points"], noise=readout["noise_points"],
               kept=readout["kept_percent"], size=readout["size_percent"],
               labelled=round(100 * config.student.labelled_fraction), T=hyper["temperature"], alpha=hyper["alpha"]))
-    st.dataframe(results_table(result), hide_index=True, width="stretch", key="lab_results_table")
+    st.table(results_table(result).set_index(t("lab.col_model")))  # every column shown, wrapping, at any width
     curves = curves_figure(result.teacher.curve + result.curves)
     st.plotly_chart(curves, width="stretch", key="lab_final_curves", config=export.plot_config("lab-curves"))
-    export.export_buttons("lab", "lab_export", rows=result.per_seed, fig=curves, weights=result.kd_student_state)
-    with st.expander(t("lab.soft_labels_example")):
-        st.plotly_chart(soft_label_bars(result.teacher.test_logits[0], hyper["temperature"], range(10),
-                                        {"T": t("lab.at_T"), "y": t("lab.probability")}, t("lab.soft_title")),
-                        width="stretch", key="lab_soft_example")
+    export.export_buttons("lab", "lab_export", rows=result.per_seed, fig=curves, weights=result.kd_student_state,
+                          settings=asdict(config))
+    soft_example(result, hyper["temperature"])
+
+
+def soft_example(result, temperature: float) -> None:
+    """The teacher's soft labels for one test image (the thumbnail the learner picked), beside it."""
+    logits, data = result.teacher.test_logits, st.session_state.get("lab_data")
+    same_data = data is not None and len(data.x_test) == len(logits) and data.num_classes == logits.shape[1]
+    index = min(st.session_state.get("lab_example", 0), len(logits) - 1)
+    classes = data.classes if same_data else range(logits.shape[1])
+    with st.expander(t("lab.soft_labels_example"), expanded="lab_example" in st.session_state):
+        picture, bars = st.columns([1, 4], vertical_alignment="center")
+        if same_data:
+            picture.image(image_of(data, index), width="stretch", clamp=True,
+                          caption=t("lab.soft_image", i=index, name=data.classes[int(data.y_test[index])]))
+        bars.plotly_chart(soft_label_bars(logits[index], temperature, [str(c) for c in classes],
+                                          {"T": t("lab.at_T"), "y": t("lab.probability")}, t("lab.soft_title")),
+                          width="stretch", key="lab_soft_example")
         st.caption(t("lab.soft_caption"))

@@ -10,6 +10,7 @@ import streamlit as st
 from kdcore import readout, registry
 from kdcore.plots.methods import accuracy_bars, time_bars
 
+from . import export
 from .ui import lang, t, test_set
 
 HYPER_ZH = json.loads((Path(__file__).parent / "hyper_zh.json").read_text(encoding="utf-8"))
@@ -94,6 +95,8 @@ def results(result: dict) -> None:
         t("methods.col_gain"): [f"{100 * (r['mean'] - baseline):+.2f}" for r in rows],
         t("methods.col_seconds"): [f"{r['seconds']:.1f}" for r in rows],
         t("methods.col_cpu"): [f"{r['cpu_seconds']:.1f}" for r in rows]}), hide_index=True, key="methods_table")
+    export.export_buttons("methods", "methods_export", rows=[{k: v for k, v in r.items() if k != "per_seed"} | {
+        "per_seed": " ".join(f"{a:.4f}" for a in r["per_seed"])} for r in rows], settings=result["config"])
     names = {r["method"]: name_of(r["method"]) for r in rows}
     bars = accuracy_bars(rows, names, t("methods.chart_title", n=len(result["seeds"])), t("methods.axis_accuracy") + " (%)")
     st.plotly_chart(bars, key="methods_accuracy_chart")

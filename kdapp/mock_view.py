@@ -1,6 +1,8 @@
 """The timed mock interview of the Interview drills page: setup, a clock that ticks in a fragment,
-one question at a time, and the report."""
+one question at a time, and the report. An interview in progress is saved for this browser
+(kdapp.keep) after every answer, so a reload resumes it with the clock still running."""
 import time
+from dataclasses import asdict
 
 import streamlit as st
 
@@ -8,6 +10,7 @@ from kdcore.drills import mock, scheduler
 from kdcore.errors import KDLabError
 
 from . import drill_widgets as dw
+from . import keep
 from .ui import show_error, t
 
 
@@ -20,7 +23,25 @@ def clock(interview: mock.MockInterview) -> None:
         st.rerun(scope="app")
 
 
+def saved_interview(view: dict, by_id) -> mock.MockInterview:
+    """A saved interview (kdapp.keep), checked: its questions must be in the bank, its numbers numbers."""
+    interview = mock.MockInterview([str(q) for q in view["question_ids"]], float(view["seconds"]),
+                                   float(view["started"]), {str(k): float(v) for k, v in view["scores"].items()},
+                                   None if view["finished"] is None else float(view["finished"]))
+    if not interview.question_ids or not set(interview.question_ids) <= set(by_id) or not set(interview.scores) <= set(by_id):
+        raise ValueError("questions not in the bank")
+    st.session_state["mock_saved"] = bool(view.get("reported"))
+    return interview
+
+
+def keep_interview() -> None:
+    interview = st.session_state.get("mock")
+    if interview is not None:
+        keep.save("mock", {**asdict(interview), "reported": bool(st.session_state.get("mock_saved"))})
+
+
 def mock_interview(store, pool, by_id, content_lang) -> None:
+    keep.restore("mock", "mock", lambda view: saved_interview(view, by_id))
     interview = st.session_state.get("mock")
     if interview is None:
         with st.form("mock_setup"):
@@ -34,6 +55,7 @@ def mock_interview(store, pool, by_id, content_lang) -> None:
                 except KDLabError as err:
                     show_error(err)
                     return
+                keep_interview()
                 st.rerun()
         return
     current = interview.current()
@@ -47,6 +69,7 @@ def mock_interview(store, pool, by_id, content_lang) -> None:
         def record(score):
             if mock.answer(interview, question.id, score, time.time()):
                 store.record(question.id, "mock", scheduler.rating_for_coverage(round(score * 100), 100), score)
+            keep_interview()
 
         with st.container(border=True):
             dw.question_header(question, content_lang, as_choice=question.choice is not None)
@@ -59,10 +82,12 @@ def mock_interview(store, pool, by_id, content_lang) -> None:
     if not st.session_state.get("mock_saved"):
         store.add_score("mock", report["score"], report["total"], report)
         st.session_state["mock_saved"] = True
+        keep_interview()
     render_report(report, by_id, content_lang)
     if st.button(t("drills.mock_again"), key="mock_reset"):
         for key in [k for k in st.session_state if str(k).startswith("mock")]:
             del st.session_state[key]
+        keep.forget("mock")
         st.rerun()
 
 

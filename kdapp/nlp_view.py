@@ -1,12 +1,17 @@
 """NLP distillation page parts: the live bits-per-character chart, the results table, the explorer
 (next-character bars and samples under a temperature) and the per-method comparison."""
+import uuid
+from dataclasses import asdict
+
 import pandas as pd
 import streamlit as st
 
 from kdcore.errors import KDLabError
 from kdcore.nlp import METHODS
 from kdcore.nlp.figures import bpc_curves, next_char_bars
+from kdcore.nlp.model import CharGPT, GPTConfig
 from kdcore.nlp.sampling import generate, next_char_probabilities
+from kdcore.nlp.tokenizer import CharTokenizer
 
 from .ui import show_error, t
 
@@ -38,11 +43,32 @@ def live(job) -> None:
 
 
 def record(experiment) -> dict:
-    """What the page keeps of a finished (or stopped) experiment."""
+    """What the page keeps of a finished (or stopped) experiment, as plain data (kdcore.saved): the
+    numbers, the vocabulary and each model's config and weights."""
     text = experiment.corpus.text
-    return {"summary": experiment.summary(), "tokenizer": experiment.corpus.tokenizer,
-            "models": {phase: result.model for phase, result in experiment.results.items()},
-            "prompt": text[len(text) * 9 // 10:][:24], "device": str(experiment.device)}
+    models = {phase: {"config": asdict(result.model.config),
+                      "state": {k: v.cpu() for k, v in result.model.state_dict().items()}}
+              for phase, result in experiment.results.items()}
+    return {"id": uuid.uuid4().hex, "summary": experiment.summary(), "chars": experiment.corpus.tokenizer.chars,
+            "models": models, "prompt": text[len(text) * 9 // 10:][:24], "device": str(experiment.device)}
+
+
+def restored(run: dict) -> dict:
+    """A saved run, checked by building its models (a malformed one raises)."""
+    models(run)
+    return run
+
+
+def models(run: dict) -> dict[str, CharGPT]:
+    """The run's models, built from their weights once per run and session."""
+    built = st.session_state.get("nlp_models")
+    if built is None or built[0] != run["id"]:
+        built = run["id"], {phase: CharGPT(GPTConfig(**entry["config"])) for phase, entry in run["models"].items()}
+        for phase, model in built[1].items():
+            model.load_state_dict(run["models"][phase]["state"])
+            model.eval()
+        st.session_state["nlp_models"] = built
+    return built[1]
 
 
 def results_table(run: dict) -> None:
@@ -65,20 +91,21 @@ def explore(run: dict) -> None:
     temperature = right.slider(t("nlp.sample_temperature"), 0.1, 3.0, 1.0, 0.1, key="nlp_sample_temperature",
                                help=t("nlp.sample_temperature_help"))
     try:
-        ids = run["tokenizer"].encode_prompt(prompt)
-        probabilities = {phase: next_char_probabilities(model, ids, temperature) for phase, model in run["models"].items()}
+        tokenizer, built = CharTokenizer(run["chars"]), models(run)
+        ids = tokenizer.encode_prompt(prompt)
+        probabilities = {phase: next_char_probabilities(model, ids, temperature) for phase, model in built.items()}
     except KDLabError as err:
         show_error(err)
         return
     top = probabilities["teacher"].topk(10).indices.tolist()
-    characters = [run["tokenizer"].chars[i] for i in top]
+    characters = [tokenizer.chars[i] for i in top]
     st.plotly_chart(next_char_bars(characters, {p: v[top].tolist() for p, v in probabilities.items()},
                                    {p: label(p) for p in probabilities}, t("nlp.probability")), key="nlp_next_chart")
     st.caption(t("nlp.bars_caption"))
     st.markdown(f"**{t('nlp.samples')}**")
     seed = st.number_input(t("nlp.sample_seed"), 0, 10_000, 0, key="nlp_sample_seed")
-    for column, (phase, model) in zip(st.columns(len(run["models"])), run["models"].items()):
-        written = run["tokenizer"].decode(generate(model, ids, SAMPLE_LENGTH, temperature, seed=int(seed)).tolist())
+    for column, (phase, model) in zip(st.columns(len(built)), built.items()):
+        written = tokenizer.decode(generate(model, ids, SAMPLE_LENGTH, temperature, seed=int(seed)).tolist())
         column.markdown(f"**{label(phase)}**")
         column.code(prompt + written, language=None, wrap_lines=True)
 

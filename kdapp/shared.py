@@ -5,6 +5,8 @@ import streamlit as st
 
 from kdcore.config import RunConfig
 
+from .ui import t
+
 KEY = "shared_run"
 
 
@@ -15,3 +17,8 @@ def remember(config: RunConfig) -> None:
 def run_config() -> RunConfig:
     """The learner's latest Lab RunConfig, or the defaults before any Lab run."""
     return st.session_state.get(KEY, RunConfig())
+
+
+def dataset_name(name: str) -> str:
+    """A dataset choice in the learner's language (the Lab's names), for every page's dataset box."""
+    return t(f"lab.ds_{name.replace('-', '_')}")

@@ -5,7 +5,6 @@
 - `npz_members`: the arrays of an .npz archive as (shape, dtype) read from each member's .npy header
   only, with the bytes they would take once loaded checked against a cap: a zip bomb or a header
   claiming terabytes is refused before a byte of array data is decompressed.
-- `finite`: NaN or infinite values in a float array are refused.
 """
 import io
 import zipfile
@@ -53,11 +52,6 @@ def npz_members(source, label: str, max_bytes: int) -> dict[str, tuple[tuple, np
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError, KeyError) as err:
         raise ConfigError("npz_unreadable", file=label, reason=f"{type(err).__name__}: {err}"[:200]) from err
     if total > max_bytes:
-        raise ConfigError("npz_too_big", file=label, size=total, limit=max_bytes)
+        raise ConfigError("npz_arrays_too_big", file=label, size=total, limit=max_bytes)
     return members
 
-
-def finite(array: np.ndarray, label: str, what: str) -> np.ndarray:
-    if np.issubdtype(array.dtype, np.floating) and not np.isfinite(array).all():
-        raise ConfigError("npz_not_finite", file=label, what=what)
-    return array

@@ -35,7 +35,7 @@ class TeacherConfig:
     images: the ≈207 k-parameter CNN, 12 epochs of ±2 px shifts, one-cycle Adam; 98.3 % on the official
     MNIST test set) or "colour" (RGB images: a small VGG with batch norm, crops and flips, label
     smoothing, one-cycle SGD); "auto" picks by the images' channels."""
-    recipe: str = field(default="auto", metadata=bounded(Choice(("auto", "digits", "colour"))))
+    recipe: str = field(default="auto", metadata=bounded(Choice(("auto", "digits", "colour", "digits-smoothed"))))
     family: str | None = field(default=None, metadata=bounded(Choice(FAMILIES), optional=True))
     width: int | None = field(default=None, metadata=bounded(Range(1, 512, integer=True), optional=True))  # first conv layer's channels
     epochs: int | None = field(default=None, metadata=bounded(Range(1, 500, integer=True), optional=True))
@@ -88,6 +88,15 @@ class RunConfig:
             raise ConfigError("no_seeds")
         check_entry(self.method.name, self.method.params)
         return self
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "RunConfig":
+        """The inverse of dataclasses.asdict (a saved view's settings); raises TypeError, KeyError or
+        ValueError for a malformed dict."""
+        method = d["method"]
+        return cls(DataConfig(**d["data"]), TeacherConfig(**d["teacher"]), StudentConfig(**d["student"]),
+                   MethodConfig(str(method["name"]), tuple((str(k), float(v)) for k, v in method["hyper"])),
+                   tuple(int(s) for s in d["seeds"]), str(d["device"]))
 
     def load_data(self) -> datasets.Dataset:
         return self.data.load()

@@ -52,6 +52,13 @@ def json_test_set(value: "TestSet | str") -> dict:
     return value.to_dict() if isinstance(value, TestSet) else {"text": value}
 
 
+def test_set_of(value: dict) -> "TestSet | str":
+    """The inverse of json_test_set; raises KeyError or TypeError for a malformed dict."""
+    if "kind" in value:
+        return TestSet(str(value["kind"]), str(value["name"]), int(value["n"]))
+    return str(value["text"])
+
+
 @dataclass(frozen=True, eq=False)
 class Dataset:
     name: str

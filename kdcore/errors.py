@@ -9,6 +9,7 @@ that every code has one, with the same placeholders), then `raise ConfigError("c
 MESSAGES = {
     # settings
     "out_of_range": "{name} must be in {interval}, got {value}.",
+    "out_of_range_int": "{name} must be a whole number in {interval}, got {value}.",
     "not_a_choice": "Unknown {name} {value!r}; choose one of {choices}.",
     "unknown_hyper": "{method!r} has no hyper-parameter {key!r}; it has: {known}.",
     "no_seeds": "Give at least one seed.",
@@ -121,6 +122,20 @@ MESSAGES = {
     "imagefolder_pixels": "{file} is {size} pixels; the limit is {limit:,} pixels per image.",
     # course (kdcore.course)
     "course_invalid": "The course file {where} is malformed: check its {field}.",
+    # knowledge transfer: the real MNIST-M and domain files (kdcore.transfer.domains)
+    "mnist_m_missing": "The real MNIST-M is not on this computer. Put an .npz file with the arrays {keys} "
+                       "(uint8 images N×32×32×3, labels 0–9) at {where}, or give its path as the target domain; "
+                       "meanwhile 'mnist-m-like' (built from two sample photos) works offline.",
+    "npz_nan": "{file}: {what} contains NaN or infinite pixels.",
+    "npz_range": "{file}: {what} must hold pixels in [0, 1] or [0, 255], got values from {low:g} to {high:g}.",
+    "npz_label_range": "{file}: {what} must be digits 0–9, got a label {high}.",
+    "npz_one_class": "{file}: train_labels hold a single class; a domain needs at least two.",
+    "npz_too_big": "{file} is {size:.1f} GiB; domain files are limited to {limit:.0f} GiB.",
+    "mnist_m_listing": "{file}, line {line}: expected an image file name and a digit, such as '00000000.png 5'.",
+    "mnist_m_sizes": "{file}: the listed images have different sizes; MNIST-M images are all 32×32 (or 28×28).",
+    # saved views (kdcore.saved)
+    "saved_corrupt": "A saved result ({name}) could not be read back and was skipped: {reason}",
+    "saved_unwritable": "This result is shown but could not be saved for a reload ({reason}).",
     # classroom accounts and safety limits (kdcore/drills/classroom.py, uploads, caches, CLI)
     "roster_size": "A roster needs between 1 and {limit:,} learners, one per line (username,name[,role]); got {count:,}.",
     "roster_row": "Roster line {line} ({row!r}) is not username,name[,role]: a user name is 1–32 lower-case letters, "
@@ -128,20 +143,18 @@ MESSAGES = {
     "password_length": "Choose a password of {low} to {high} characters.",
     "sign_in_refused": "That user name, password or join code is not right (a join code works only once).",
     "file_too_big": "{file} is larger than the limit of {limit:,} bytes; it was not read further.",
-    "npz_too_big": "{file}: its arrays would take {size:,} bytes once loaded; the limit is {limit:,}. Use fewer or smaller images.",
+    "npz_arrays_too_big": "{file}: its arrays would take {size:,} bytes once loaded; the limit is {limit:,}. Use fewer or smaller images.",
     "npz_pixels": "{file}: {what} are {shape} pixels; the limit is {limit:,} pixels per image.",
-    "npz_label_range": "{file}: {what} go up to {value:,}; class labels must be 0 to {limit}.",
-    "npz_not_finite": "{file}: {what} contain NaN or infinite values; every pixel must be a finite number.",
 }
 
 
 class KDLabError(Exception):
-    """Base class. `KDLabError(code, **params)`: the message is MESSAGES[code] filled with params.
-    A plain sentence instead of a code is accepted (code "message") for errors not yet catalogued."""
+    """Base class. `KDLabError(code, **params)`: the message is MESSAGES[code] filled with params, and
+    kdapp shows the same code's text in the learner's language. An unknown code is a bug (KeyError)."""
 
     def __init__(self, code: str, **params):
-        self.code, self.params = (code, params) if code in MESSAGES else ("message", {"text": code})
-        super().__init__(MESSAGES[code].format(**params) if code in MESSAGES else code)
+        self.code, self.params = code, params
+        super().__init__(MESSAGES[code].format(**params))
 
 
 class ConfigError(KDLabError, ValueError):

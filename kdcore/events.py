@@ -144,3 +144,14 @@ class Clock:
     def left(self, progress: float) -> float | None:
         elapsed = time.perf_counter() - self.start
         return elapsed * (1 - progress) / progress if progress >= 0.02 and elapsed >= 1 else None
+
+
+def until_done(events: Iterator[Event]):
+    """Re-yield a whole runner's events as a sub-run (its Partial and Done results stay inside) and
+    return its Done result: a runner reused as one stage of a larger run."""
+    for event in events:
+        if isinstance(event, Done):
+            return event.result
+        if not isinstance(event, Partial):
+            yield event
+    raise RuntimeError("the run ended without a Done event")

@@ -10,10 +10,12 @@ import statistics
 import time
 from dataclasses import asdict, dataclass
 
+import torch
+
 from . import profile, readout
 from .config import MethodConfig, RunConfig
 from .core import agreement, open_run, train_student
-from .data import TestSet, json_test_set
+from .data import TestSet, json_test_set, test_set_of
 from .events import Done, Partial, Phase, recorded
 from .teacher import Teacher
 
@@ -59,6 +61,29 @@ class LabResult:
                 "student_latency_ms": self.student_profile["latency_ms"],
                 "teacher_cached": self.teacher.cached, "test_set": json_test_set(self.test_set),
                 "seconds": self.seconds, "config": asdict(self.config), **self.readout()}
+
+
+def to_state(result: LabResult) -> dict:
+    """Plain data (kdcore.saved) from which `from_state` rebuilds everything the Lab page shows:
+    the teacher's test logits and the distilled student's weights, but not the teacher's model."""
+    teacher = result.teacher
+    return {"config": asdict(result.config), "test_set": json_test_set(result.test_set),
+            "teacher": {"test_logits": teacher.test_logits.cpu(), "test_accuracy": teacher.test_accuracy,
+                        "seconds": teacher.seconds, "cached": teacher.cached, "curve": teacher.curve},
+            "teacher_profile": result.teacher_profile, "student_profile": result.student_profile,
+            "per_seed": result.per_seed, "curves": result.curves, "kd_student_state": result.kd_student_state,
+            "seconds": result.seconds}
+
+
+def from_state(state: dict) -> LabResult:
+    """The LabResult `to_state` saved (its teacher has no model); raises KeyError, TypeError or
+    ValueError for malformed data."""
+    t = state["teacher"]
+    teacher = Teacher(None, torch.empty(0), t["test_logits"], float(t["test_accuracy"]), float(t["seconds"]),
+                      bool(t["cached"]), list(t["curve"]))
+    return LabResult(RunConfig.from_dict(state["config"]), test_set_of(state["test_set"]), teacher,
+                     dict(state["teacher_profile"]), dict(state["student_profile"]), list(state["per_seed"]),
+                     list(state["curves"]), dict(state["kd_student_state"]), float(state["seconds"]))
 
 
 def run_lab(config: RunConfig, data=None):

@@ -13,8 +13,21 @@ from .schema import Choice, Range
 WIDTH = Range(1, 4096, integer=True)  # hidden units (mlp) or first-layer channels (cnn, teacher-cnn)
 
 
-class TeacherCNN(nn.Module):
-    """Two conv blocks and a wide hidden layer: ≈207 k parameters on 28×28 digits (width 16)."""
+class ConvNet(nn.Module):
+    """conv (the spatial map) → embed (the penultimate embedding) → head (logits); subclasses build the
+    three stages. `EMBED` names the embedding stage's attribute, which the saved weights' keys carry."""
+    EMBED = "pool"
+
+    def forward(self, x, features=False):
+        fmap = self.conv(x)
+        embedding = getattr(self, self.EMBED)(fmap)
+        logits = self.head(embedding)
+        return ([fmap, embedding], logits) if features else logits
+
+
+class TeacherCNN(ConvNet):
+    """Two conv blocks (map: B, 2w, H/4, W/4) and a wide hidden layer: ≈207 k parameters on 28×28 digits (width 16)."""
+    EMBED = "hidden"
 
     def __init__(self, in_shape, num_classes=10, width=16, hidden=128):
         super().__init__()
@@ -26,14 +39,9 @@ class TeacherCNN(nn.Module):
         self.hidden = nn.Sequential(nn.Flatten(), nn.Dropout(0.25), nn.Linear(flat, hidden), nn.ReLU())
         self.head = nn.Sequential(nn.Dropout(0.25), nn.Linear(hidden, num_classes))
 
-    def forward(self, x, features=False):
-        fmap = self.conv(x)  # (B, 2w, H/4, W/4)
-        embedding = self.hidden(fmap)  # (B, hidden)
-        logits = self.head(embedding)
-        return ([fmap, embedding], logits) if features else logits
 
 
-class TeacherVGG(nn.Module):
+class TeacherVGG(ConvNet):
     """A small VGG-style network for colour images: four stages of 3×3 convolution → batch norm →
     GELU → 2×2 max-pool with widths w, 2w, 4w, 4w (16/32/64/64: ≈ 71 k parameters), then the 2×2
     average of the last map and a linear head. Trains in minutes on a CPU (see kdcore.teacher's recipes)."""
@@ -49,11 +57,6 @@ class TeacherVGG(nn.Module):
         self.pool = nn.Sequential(nn.AdaptiveAvgPool2d(2), nn.Flatten())
         self.head = nn.Linear(4 * channels, num_classes)
 
-    def forward(self, x, features=False):
-        fmap = self.conv(x)  # (B, 4w, H/16, W/16)
-        embedding = self.pool(fmap)  # (B, 16w)
-        logits = self.head(embedding)
-        return ([fmap, embedding], logits) if features else logits
 
 
 class StudentMLP(nn.Module):
@@ -71,7 +74,7 @@ class StudentMLP(nn.Module):
         return ([embedding], logits) if features else logits
 
 
-class StudentCNN(nn.Module):
+class StudentCNN(ConvNet):
     """Two narrow conv blocks and global average pooling: few parameters, spatial features."""
 
     def __init__(self, in_shape, num_classes=10, width=8):
@@ -82,11 +85,6 @@ class StudentCNN(nn.Module):
         self.pool = nn.Sequential(nn.AdaptiveAvgPool2d(1), nn.Flatten())
         self.head = nn.Linear(2 * width, num_classes)
 
-    def forward(self, x, features=False):
-        fmap = self.conv(x)  # (B, 2w, H/4, W/4)
-        embedding = self.pool(fmap)  # (B, 2w)
-        logits = self.head(embedding)
-        return ([fmap, embedding], logits) if features else logits
 
 
 FAMILIES = {"teacher-cnn": TeacherCNN, "teacher-vgg": TeacherVGG, "mlp": StudentMLP, "cnn": StudentCNN}

@@ -25,7 +25,7 @@ class Range:
         return f"{'(' if self.low_open else '['}{self.low:g}, {self.high:g}]"
 
     def check(self, name: str, value):
-        """The value, as int or float, or a ConfigError("out_of_range") naming the setting."""
+        """The value, as int or float, or a ConfigError("out_of_range" or "out_of_range_int") naming the setting."""
         try:
             number = float(value)
         except (TypeError, ValueError):
@@ -33,8 +33,8 @@ class Range:
         above_low = self.low < number if self.low_open else self.low <= number
         whole = not self.integer or number == int(number)
         if not (above_low and number <= self.high and whole):
-            raise ConfigError("out_of_range", name=name, interval=self.interval + (" (whole number)" if self.integer else ""),
-                              value=value)
+            raise ConfigError("out_of_range_int" if self.integer else "out_of_range", name=name,
+                              interval=self.interval, value=value)
         return int(number) if self.integer else number
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from . import cache
 from .config import RunConfig, StudentConfig
 from .core import open_run, train_student
-from .data import TestSet, json_test_set
+from .data import TestSet, json_test_set, test_set_of
 from .errors import ConfigError
 from .events import Done, Partial, recorded
 from .lab import HARD
@@ -59,6 +59,25 @@ class SweepResult:
         return {"param": self.config.param, "points": self.points, "baseline_points": self.baseline_points,
                 "teacher_accuracy": self.teacher_accuracy, "test_set": json_test_set(self.test_set),
                 "seconds": self.seconds, "base": dataclasses.asdict(self.config.base)}
+
+
+def to_state(result: SweepResult) -> dict:
+    """Plain data (kdcore.saved) from which `from_state` rebuilds the result."""
+    config = result.config
+    return {"param": config.param, "values": config.values, "seeds": config.seeds,
+            "base": dataclasses.asdict(config.base), "points": result.points, "baseline_points": result.baseline_points,
+            "curves": result.curves, "teacher_accuracy": result.teacher_accuracy,
+            "test_set": json_test_set(result.test_set), "seconds": result.seconds}
+
+
+def from_state(state: dict) -> SweepResult:
+    """The SweepResult `to_state` saved; raises KeyError, TypeError or ValueError for malformed data."""
+    config = SweepConfig(str(state["param"]), tuple(float(v) for v in state["values"]),
+                         tuple(int(s) for s in state["seeds"]), RunConfig.from_dict(state["base"]))
+    seconds = state["seconds"]
+    return SweepResult(config, list(state["points"]), list(state["baseline_points"]), list(state["curves"]),
+                       float(state["teacher_accuracy"]), test_set_of(state["test_set"]),
+                       None if seconds is None else float(seconds))
 
 
 def summarise(x: float, per_seed: list[float]) -> dict:

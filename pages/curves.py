@@ -2,10 +2,11 @@
 curves, and the omitted-digit experiment; runs are live, stoppable and cached by kdcore.sweeps."""
 import streamlit as st
 
-from kdapp import curves_view, form, live, share
+from kdapp import curves_view, form, keep, live, share, shared
 from kdapp.share import Setting
 from kdapp.ui import device_name, show_error, t
 from kdcore import data as datasets
+from kdcore import sweeps
 from kdcore.errors import KDLabError
 from kdcore.omit import OmitConfig, run_omit
 from kdcore.sweeps import DEFAULT_VALUES, PARAMS, SweepConfig, run_sweep
@@ -21,7 +22,7 @@ SCHEMA = {  # URL name → setting, declared once
     "seeds": Setting("curves_seeds", int, (0, 1, 2), 0, 9, max_items=5, label="curves.seeds", widget="multiselect",
                      choices=tuple(range(10))),
     "dataset": Setting("curves_dataset", str, "mnist5k", choices=datasets.EMBEDDED, label="curves.dataset",
-                       widget="selectbox", path="data.dataset"),
+                       widget="selectbox", path="data.dataset", fmt=shared.dataset_name),
     "epochs": Setting("curves_epochs", int, BASE.student.epochs, 1, 60, label="curves.epochs", path="student.epochs"),
     "width": Setting("curves_width", int, BASE.student.width, choices=(8, 16, 32, 64, 128), label="curves.width",
                      widget="select_slider", path="student.width"),
@@ -105,10 +106,13 @@ st.title(t("curves.title"))
 st.markdown(t("curves.intro"))
 share.restore("curves", SCHEMA)
 share.link_hint()
-for key, state in (("curves", "curves_sweep"), ("omit", "omit_result")):
+SAVED = {"curves": ("curves_sweep", sweeps.to_state, sweeps.from_state), "omit": ("omit_result", dict, dict)}
+for key, (state, to_state, from_state) in SAVED.items():
+    keep.restore(key, state, from_state)
     ended = live.finished(key)
-    if ended is not None:
-        st.session_state[state] = live.report(ended, show_error)
+    if ended is not None and (result := live.report(ended, show_error)) is not None:
+        st.session_state[state] = result
+        keep.save(key, to_state(result))
 sweep, omitted = st.tabs([t("curves.tab_sweep"), t("curves.tab_omit")])
 try:
     with sweep:

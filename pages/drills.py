@@ -2,13 +2,15 @@
 import streamlit as st
 
 from kdapp import drill_widgets as dw
-from kdapp import mock_view
+from kdapp import mock_view, share
+from kdapp.share import Setting
 from kdapp.ui import show_error, t
 from kdcore.drills import scheduler
 from kdcore.drills.bank import statistics
 from kdcore.errors import KDLabError
 
 MODES = ("flashcards", "choice", "selfcheck", "mock")
+SCHEMA = {"mode": Setting("drill_mode", str, "flashcards", choices=MODES)}  # the link opens the same mode
 
 st.title(t("drills.title"))
 questions = dw.load_bank()
@@ -18,8 +20,10 @@ st.caption(t("drills.bank_summary", total=stats["total"], source=stats["from_sou
 store = dw.open_store()
 pool, content_lang = dw.filters(questions)
 by_id = {q.id: q for q in questions}
+share.restore("drills", SCHEMA)
 mode = st.segmented_control(t("drills.mode"), MODES, format_func=lambda m: t(f"drills.mode_{m}"), key="drill_mode",
-                            default="flashcards", required=True)
+                            required=True)
+share.publish(SCHEMA)
 if not pool:
     st.warning(t("drills.no_match"))
     st.stop()

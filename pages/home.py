@@ -1,9 +1,10 @@
 """Home: what KD Lab is, where to start (or continue) the course, and every page."""
+import time
 from pathlib import Path
 
 import streamlit as st
 
-from kdapp import course_view, drill_widgets
+from kdapp import course_view, drill_widgets, keep
 from kdapp.ui import lang, t
 from kdcore import course
 
@@ -22,6 +23,16 @@ with st.container(border=True):
     st.progress(len(done) / len(lessons), text=t("course.progress", done=len(done), total=len(lessons)))
     course_view.page_link("course", t("home.course_go", n=lessons.index(lesson) + 1, title=lesson.title[lang()]), "▶️",
                           lesson=lesson.id)
+
+mine = keep.saved_list()
+if mine:
+    with st.container(border=True):
+        st.markdown(f"#### {t('home.saved_title')}")
+        st.caption(t("home.saved_help"))
+        for name, at in mine:
+            page, query, icon = keep.PAGES[name]
+            when = time.strftime("%Y-%m-%d %H:%M", time.localtime(at))
+            course_view.page_link(page, t(f"home.saved_{name}", when=when), icon, **query)
 
 st.markdown(t("home.intro2"))
 PAGES_DIR = Path(__file__).parent

@@ -1,19 +1,20 @@
 """Distillation Lab: pretrain a teacher, generate soft labels, train a student with and without them."""
 import streamlit as st
 
-from kdapp import folder_box, form, lab_view, live, share, shared
+from kdapp import folder_box, form, keep, lab_view, live, share, shared
 from kdapp.share import Setting
 from kdapp.ui import device_name, show_error, t
 from kdcore import data as datasets
+from kdcore import lab
 from kdcore.config import STUDENTS, RunConfig
 from kdcore.errors import DataUnavailable, KDLabError
-from kdcore.lab import run_lab
 
 DEFAULTS = RunConfig()
+KEPT_RUNS = 5  # past runs the page offers (and saves for a reload)
 HYPER = DEFAULTS.method.params
 SCHEMA = {  # URL name → setting, declared once: widget, URL round-trip and config come from here
     "dataset": Setting("lab_dataset", str, DEFAULTS.data.dataset, choices=tuple(datasets.LOADERS), label="lab.dataset",
-                       widget="selectbox", path="data.dataset", fmt=lambda n: t(f"lab.ds_{n.replace('-', '_')}")),
+                       widget="selectbox", path="data.dataset", fmt=shared.dataset_name),
     "subset": Setting("lab_subset", int, 0, 0, 60000, label="lab.subset", widget="number", step=1000,
                       help="lab.subset_help", path="data.subset", convert=lambda n: n or None),
     "teacher_epochs": Setting("lab_teacher_epochs", int, 0, 0, 30, label="lab.teacher_epochs", path="teacher.epochs",
@@ -71,7 +72,7 @@ def start(config: RunConfig) -> None:
         return
     shared.remember(config)
     st.session_state["lab_data"] = data
-    live.start("lab", run_lab(config, data))
+    live.start("lab", lab.run_lab(config, data))
 
 
 def past_runs(runs) -> int:
@@ -90,11 +91,11 @@ st.latex(r"L = (1-\alpha)\,\mathrm{CE}\big(y,\ \sigma(z_s)\big) + \alpha\,T^{2}\
 st.caption(t("lab.formula_caption"))
 
 share.restore("lab", SCHEMA)
+keep.restore("lab", "lab_runs", lambda view: [lab.from_state(state) for state in view["runs"]])
 ended = live.finished("lab")
-if ended is not None:
-    result = live.report(ended, show_error)
-    if result is not None:
-        st.session_state.setdefault("lab_runs", []).append(result)
+if ended is not None and (result := live.report(ended, show_error)) is not None:
+    st.session_state["lab_runs"] = [*st.session_state.get("lab_runs", []), result][-KEPT_RUNS:]
+    keep.save("lab", {"runs": [lab.to_state(run) for run in st.session_state["lab_runs"]]})
 left, right = st.columns([1, 2.7], gap="large")
 with left:
     config = settings_form()

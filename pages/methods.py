@@ -2,7 +2,7 @@
 hyper-parameters on opening it), and a side-by-side comparison run in the background."""
 import streamlit as st
 
-from kdapp import form, live, methods_view, share, shared
+from kdapp import form, keep, live, methods_view, share, shared
 from kdapp.share import Setting
 from kdapp.ui import device_name, show_error, t
 from kdcore import data as datasets
@@ -19,9 +19,10 @@ SCHEMA = {
     "methods": Setting("methods_choice", str, DEFAULT_METHODS, choices=ENTRIES, max_items=len(ENTRIES),
                        label="methods.choose", widget="multiselect", fmt=methods_view.name_of),
     "dataset": Setting("methods_dataset", str, LAB.data.dataset, choices=tuple(datasets.LOADERS),
-                       label="methods.dataset", widget="selectbox", path="data.dataset"),
+                       label="methods.dataset", widget="selectbox", path="data.dataset", fmt=shared.dataset_name),
     "student": Setting("methods_student", str, DEFAULTS.run.student.family, choices=STUDENTS,
-                       label="methods.student", widget="radio", path="student.family"),
+                       label="methods.student", widget="radio", path="student.family",
+                       fmt=lambda s: t(f"lab.student_{s}")),
     "epochs": Setting("methods_epochs", int, DEFAULTS.run.student.epochs, 1, 30, label="methods.epochs",
                       path="student.epochs"),
     "seeds": Setting("methods_seeds", int, 1, 1, 5, label="methods.seeds", widget="number", path="seeds",
@@ -61,9 +62,11 @@ methods_view.cards(schemes.SCHEMES)
 st.header(t("methods.compare"))
 st.markdown(t("methods.compare_intro"))
 share.restore("methods", SCHEMA)
+keep.restore("methods", "methods_result")
 ended = live.finished("methods")
 if ended is not None and (result := live.report(ended, show_error)) is not None:
     st.session_state["methods_result"] = result.to_dict()
+    keep.save("methods", st.session_state["methods_result"])
 try:
     config = settings_form()
     if config is not None:

@@ -2,7 +2,7 @@
 in the background with live bits-per-character curves."""
 import streamlit as st
 
-from kdapp import form, live, nlp_view, share
+from kdapp import form, keep, live, nlp_view, share
 from kdapp.share import Setting
 from kdapp.ui import device_name, show_error, t
 from kdcore.errors import KDLabError
@@ -51,9 +51,11 @@ def settings_form() -> NLPExperiment | None:
 st.title(t("nlp.title"))
 st.markdown(t("nlp.intro"))
 share.restore("nlp", SCHEMA)
+keep.restore("nlp", "nlp_result", nlp_view.restored)
 ended = live.finished("nlp")
 if ended is not None and (experiment := live.report(ended, show_error)) is not None:
     st.session_state["nlp_result"] = nlp_view.record(experiment)
+    keep.save("nlp", st.session_state["nlp_result"])
 try:
     experiment = settings_form()
     if experiment is not None:

@@ -1,143 +1,84 @@
 """Knowledge transfer: source domain → target domain with feature, model and adversarial transfer
-against target-only and source-only baselines; accuracy vs label budget, DANN's domain classifier,
-feature-space views and a plain-language readout. All logic lives in kdcore.transfer."""
+against target-only and source-only baselines, run in the background; accuracy vs label budget,
+DANN's domain classifier, feature-space views and a plain-language readout. Logic: kdcore.transfer."""
+import dataclasses
+
 import streamlit as st
 
-from kdapp.ui import device_name, drive, show_error, t
+from kdapp import form, live, share
+from kdapp import transfer_view as view
+from kdapp.share import Setting
+from kdapp.ui import device_name, show_error, t
 from kdcore.errors import KDLabError
-from kdcore.plots import transfer as plots
-from kdcore.transfer import STRATEGIES, TransferConfig, compare, domains, features
-from kdcore.transfer.readout import readout
+from kdcore.transfer import STRATEGIES, TransferConfig, compare
 
-SOURCES = ["mnist5k", "digits"]
-TARGETS = ["digits", "mnist-m", "inverted", "rotated", "mnist5k", "usps", "svhn", "mnist"]
-K_CHOICES = [0, 1, 5, 10, 50, "all"]
-DEFAULTS = {"transfer_source": "mnist5k", "transfer_target": "digits", "transfer_strategies": list(STRATEGIES),
-            "transfer_k": [1, 10], "transfer_seeds": [0], "transfer_align": True,
-            "transfer_source_steps": TransferConfig.source_steps, "transfer_target_steps": TransferConfig.target_steps}
+DEFAULTS = TransferConfig()
+SOURCES = ("mnist5k", "digits")
+TARGETS = ("digits", "mnist-m", "mnist-m-like", "inverted", "rotated", "mnist5k", "usps", "svhn", "mnist")
+K_CHOICES = ("0", "1", "5", "10", "50", "all")
+SCHEMA = {
+    "source": Setting("transfer_source", str, DEFAULTS.source, choices=SOURCES, label="transfer.source",
+                      widget="selectbox", fmt=view.domain_label),
+    "target": Setting("transfer_target", str, DEFAULTS.target, choices=TARGETS, label="transfer.target",
+                      widget="selectbox", fmt=view.domain_label),
+    "align": Setting("transfer_align", bool, DEFAULTS.align, label="transfer.align", widget="checkbox",
+                     help="transfer.align_help"),
+    "strategies": Setting("transfer_strategies", str, STRATEGIES, choices=STRATEGIES, max_items=len(STRATEGIES),
+                          label="transfer.strategies", widget="multiselect", fmt=view.strategy_name),
+    "k": Setting("transfer_k", str, ("1", "10"), choices=K_CHOICES, max_items=len(K_CHOICES), label="transfer.k",
+                 widget="multiselect", help="transfer.k_help"),
+    "seeds": Setting("transfer_seeds", int, 1, 1, 5, label="transfer.seeds", widget="number"),
+    "source_steps": Setting("transfer_source_steps", int, 0, choices=(0, 50, 200, 600, 1500, 3000),
+                            label="transfer.source_steps", widget="select_slider", help="transfer.source_steps_help",
+                            fmt=lambda n: f"{n:,}" if n else t("transfer.recipe_steps")),
+    "target_steps": Setting("transfer_target_steps", int, DEFAULTS.target_steps, choices=(10, 50, 100, 150, 300, 600),
+                            label="transfer.target_steps", widget="select_slider"),
+    "oracle": Setting("transfer_oracle", bool, False, label="transfer.oracle", widget="toggle", help="transfer.oracle_help"),
+}
+RUN = ("strategies", "k", "seeds", "source_steps", "target_steps")
 
 
-def uploaded_domain() -> str | None:
-    """Save an uploaded .npz domain under the user dir (validated first) and return its path."""
-    upload = st.file_uploader(t("transfer.upload"), type=["npz"], key="transfer_upload", help=t("transfer.upload_help"))
-    if upload is None:
-        return None
-    try:
-        return domains.store_upload(upload.getvalue())  # a malformed file gets a learner-readable message
-    except KDLabError as err:
-        show_error(err)
-        return None
-
-
-def domain_label(name: str) -> str:
-    return t("transfer.uploaded", name=name.rsplit("/", 1)[-1].split("-", 1)[-1]) if domains.is_file(name) else t(f"transfer.d_{name}")
-
-
-def settings_form(upload: str | None) -> TransferConfig | None:
-    for key, value in DEFAULTS.items():
-        st.session_state.setdefault(key, value)
-    extra = [upload] if upload else []
+def settings_form(upload: str | None):
+    """(config, strategies, ks, seeds) when the learner pressed Run, else None."""
+    busy = live.running("transfer")
     with st.form("transfer_form", border=True):
         c1, c2, c3 = st.columns(3)
-        c1.selectbox(t("transfer.source"), SOURCES + extra, key="transfer_source", format_func=domain_label)
-        c2.selectbox(t("transfer.target"), extra + TARGETS, key="transfer_target", format_func=domain_label)
-        c3.checkbox(t("transfer.align"), key="transfer_align", help=t("transfer.align_help"))
-        c1.multiselect(t("transfer.strategies"), list(STRATEGIES), key="transfer_strategies",
-                       format_func=lambda s: t(f"transfer.s_{s}"))
-        c2.multiselect(t("transfer.k"), K_CHOICES, key="transfer_k", help=t("transfer.k_help"))
-        c3.multiselect(t("transfer.seeds"), list(range(5)), key="transfer_seeds", max_selections=5)
-        c1.select_slider(t("transfer.source_steps"), [50, 200, 400, 600, 1000, 2000, 3000], key="transfer_source_steps",
-                         help=t("transfer.source_steps_help"))
-        c2.select_slider(t("transfer.target_steps"), [10, 50, 100, 150, 300, 600], key="transfer_target_steps")
-        submitted = st.form_submit_button(t("transfer.run"), type="primary", key="transfer_run")
+        form.widget(SCHEMA["source"], c1, disabled=busy)
+        target = SCHEMA["target"]
+        form.widget(dataclasses.replace(target, choices=((upload,) if upload else ()) + target.choices), c2,
+                    disabled=busy)
+        form.widget(SCHEMA["align"], c3, disabled=busy)
+        form.widgets(SCHEMA, RUN, columns=3, disabled=busy)
+        submitted = st.form_submit_button(t("transfer.run"), type="primary", key="transfer_run", disabled=busy)
+    view.mnist_m_hint()
+    if not submitted:
+        return None
     s = st.session_state
     config = TransferConfig(source=s["transfer_source"], target=s["transfer_target"], align=s["transfer_align"],
-                            source_steps=s["transfer_source_steps"], target_steps=s["transfer_target_steps"],
+                            source_steps=s["transfer_source_steps"] or None, target_steps=s["transfer_target_steps"],
                             device=device_name())
-    return config.validate() if submitted else None
-
-
-def run_live(config: TransferConfig) -> None:
-    st.button(t("transfer.stop"), key="transfer_stop")
-    bar = st.progress(0.0, text=t("transfer.progress_data"))
-
-    def show(event):
-        if event.phase == "source":
-            bar.progress(min(1.0, event.progress), text=t("transfer.progress_source", seed=event.seed))
-        elif event.phase in STRATEGIES:
-            bar.progress(min(1.0, event.progress), text=t("transfer.progress", strategy=t(f"transfer.s_{event.phase}"),
-                                                         k=int(event.x or 0), seed=event.seed))
-    s = st.session_state
-    result = drive(compare(config, s["transfer_strategies"], s["transfer_k"], s["transfer_seeds"]), show)
-    bar.empty()
-    s["transfer_result"] = result
-    s.pop("transfer_views", None)
-
-
-def results_table(result) -> list[dict]:
-    return [{t("transfer.col_strategy"): t(f"transfer.s_{r['strategy']}"), "k": str(r["k"]),
-             t("transfer.col_accuracy"): round(100 * r["mean"], 1), "± sd": round(100 * r["sd"], 1),
-             t("transfer.col_per_seed"): ", ".join(f"{100 * a:.1f}" for a in r["per_seed"]),
-             t("transfer.col_seconds"): round(r["seconds"], 1)} for r in result.rows]
-
-
-def show_readout(result) -> None:
-    st.subheader(t("transfer.readout"))
-    for key, values in readout(result):
-        if "strategy" in values:
-            values = {**values, "strategy": t(f"transfer.s_{values['strategy']}")}
-        st.markdown("- " + t(f"transfer.{key}", **values))
-
-
-def feature_views(result) -> None:
-    st.subheader(t("transfer.views"))
-    st.caption(t("transfer.views_help"))
-    adapted = [s for s in ("adversarial", "model", "feature", "target-only") if s in result.models]
-    if "source-only" not in result.models or not adapted:
-        st.info(t("transfer.views_need"))
-        return
-    c1, c2 = st.columns(2)
-    method = c1.radio(t("transfer.projection"), list(features.METHODS), key="transfer_projection", horizontal=True,
-                      format_func=lambda m: t(f"transfer.p_{m}"))
-    after = c2.selectbox(t("transfer.after_model"), adapted, key="transfer_after", format_func=lambda s: t(f"transfer.s_{s}"))
-    cache = st.session_state.setdefault("transfer_views", {})
-    names = {0: t("transfer.source_domain"), 1: t("transfer.target_domain")}
-    columns = st.columns(2)
-    for column, strategy, title in ((columns[0], "source-only", "transfer.before"), (columns[1], after, "transfer.after")):
-        if (strategy, method) not in cache:
-            with st.spinner(t("transfer.projecting")):
-                cache[strategy, method] = features.view(result.models[strategy], result.source, result.target, method=method)
-        fig = plots.feature_view(cache[strategy, method], names, t(title, strategy=t(f"transfer.s_{strategy}")))
-        column.plotly_chart(fig, key=f"transfer_view_{strategy}_{method}")
-
-
-def show_result(result) -> None:
-    config = result.config
-    st.success(t("transfer.done", source=domain_label(config.source), target=domain_label(config.target),
-                 test=result.target_description, source_accuracy=100 * result.source_accuracy))
-    st.dataframe(results_table(result), hide_index=True, key="transfer_table")
-    names = {s: t(f"transfer.s_{s}") for s in STRATEGIES} | {"x": t("transfer.axis_k"), "y": t("transfer.axis_accuracy")}
-    st.subheader(t("transfer.curve_title"))
-    st.plotly_chart(plots.accuracy_vs_k(result.rows, names, len(result.target.y_train), result.target.num_classes),
-                    key="transfer_curve")
-    show_readout(result)
-    if result.adversarial_curve:
-        st.subheader(t("transfer.domain_title"))
-        st.caption(t("transfer.domain_help"))
-        names = {"domain": t("transfer.domain_accuracy"), "target": t("transfer.target_accuracy"), "lambda": "λ",
-                 "chance": t("transfer.chance"), "x": t("transfer.axis_step"), "y": t("transfer.axis_accuracy")}
-        st.plotly_chart(plots.domain_curve(result.adversarial_curve, names), key="transfer_domain_curve")
-    feature_views(result)
+    return config.validate(), list(s["transfer_strategies"]), list(s["transfer_k"]), range(s["transfer_seeds"])
 
 
 st.title(t("transfer.title"))
 st.markdown(t("transfer.intro"))
+share.restore("transfer", SCHEMA)
+ended = live.finished("transfer")
+if ended is not None and (result := live.report(ended, show_error)) is not None:
+    st.session_state["transfer_result"] = result
+    st.session_state.pop("transfer_views", None)
+    if ended.result is None:
+        st.info(t("live.stopped"))
 try:
-    upload = uploaded_domain()
-    config = settings_form(upload)
-    if config is not None:
-        run_live(config)
-    if "transfer_result" in st.session_state:
-        show_result(st.session_state["transfer_result"])
+    request = settings_form(view.uploaded_domain())
+    if request is not None:
+        config, names, ks, seeds = request
+        live.start("transfer", compare(config, names, ks, seeds))
 except KDLabError as err:
     show_error(err)
+form.widget(SCHEMA["oracle"])
+share.publish(SCHEMA)
+share.link_hint()
+live.panel("transfer", view.progress_label, view.live_domain)
+if "transfer_result" in st.session_state and not live.running("transfer"):
+    view.show_result(st.session_state["transfer_result"], st.session_state["transfer_oracle"])

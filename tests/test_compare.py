@@ -93,7 +93,7 @@ def test_cli_methods_lists_every_registered_name(capsys):
     (["--methods", "at", "--set", "at.beta=-3", "--student", "cnn"], "beta must be in [0, 1e+06], got -3"),
     (["--set", "kd.gamma=1"], "has no hyper-parameter 'gamma'; it has: temperature, alpha"),
     (["--set", "kd.alpha=high"], "--set expects METHOD.PARAMETER=NUMBER"),
-    (["--epochs", "0"], "epochs must be in [1, 1000]"),
+    (["--epochs", "0"], "epochs must be a whole number in [1, 1000]"),
 ])
 def test_cli_bad_input_is_one_clear_line(capsys, argv, fragment):
     code = main(["compare", "--dataset", "digits", "--teacher-epochs", "1", "--device", "cpu", *argv])

@@ -102,7 +102,7 @@ def test_bad_dataset_options():
     with pytest.raises(ConfigError, match="only applies") as err:
         data.load("digits", test_idx="x")
     assert err.value.code == "test_idx_mnist5k_only"
-    with pytest.raises(ConfigError, match="subset must be in") as err:
+    with pytest.raises(ConfigError, match="subset must be a whole number in") as err:
         data.load("digits", subset=9)
     assert err.value.params["value"] == 9
 

@@ -132,7 +132,7 @@ def test_coding_page_is_read_only_unless_allowed(app_page, monkeypatch):
     at = app_page("coding.py")
     assert "Running code is switched off" in texts(at.info)
     assert at.button(key="coding_submit").disabled
-    assert "def distillation_loss" in at.text_area(key="coding_code_1_simple_distillation").value
+    assert at.session_state["coding_saved"]["drafts"] == {}  # the editor holds the starter code; nothing saved yet
 
 
 def test_coding_page_grades_a_submission(app_page, monkeypatch):
@@ -144,15 +144,17 @@ def test_coding_page_grades_a_submission(app_page, monkeypatch):
     monkeypatch.setenv("KDLAB_ALLOW_CODE", "1")
     monkeypatch.setattr(grader, "load_exercises", lambda: (TOY,))
     at = app_page("coding.py")
-    at.text_area(key="coding_code_toy").input("def double(x):\n    return x + 2\n")
+    at.session_state["coding_saved"] = {"drafts": {"toy": "def double(x):\n    return x + 2\n"}, "attempts": {}}
     at.button(key="coding_submit").click().run()
     assert not at.exception, at.exception
-    assert "Some tests failed — 0 of 2 checks passed" in texts(at.warning)
-    assert "double(21) should be 42, got 23" in at.dataframe[0].value.to_string()
-    at.text_area(key="coding_code_toy").input("def double(x):\n    return 2 * x\n")
+    assert "No test passed yet — 0 of 2 checks passed, 2 failed" in texts(at.error)
+    assert "double(21) should be 42, got 23" in [c.value for c in at.code]
+    assert "The reference solution opens when the tests pass, or after 1 more submission" in texts(at.caption)
+    at.session_state["coding_saved"] = {**at.session_state["coding_saved"], "drafts": {"toy": "def double(x):\n    return 2 * x\n"}}
     at.button(key="coding_submit").click().run()
-    assert "All hidden tests passed — 2 of 2 checks passed" in texts(at.success)
+    assert "All hidden tests passed — 2 of 2 checks passed, 0 failed" in texts(at.success)
     assert [s["score"] for s in ProgressStore().scores("coding:toy")] == [0, 2]
+    assert "Reference solution" in [e.label for e in at.expander]  # passing opens the reference
 
 
 def test_locked_progress_file_is_reported_not_lost(app_page, monkeypatch):

@@ -127,7 +127,8 @@ def test_recipes_follow_the_images_and_keep_explicit_fields():
     assert (cifar.family, cifar.epochs, cifar.batch_size, cifar.shift) == ("teacher-vgg", 8, 256, 2)
     assert resolve(TeacherConfig(epochs=3, recipe="digits"), colour).family == "teacher-cnn"
     assert resolve(TeacherConfig(epochs=3), colour).epochs == 3
-    assert set(RECIPES) == {"digits", "colour"}
+    assert set(RECIPES) == {"digits", "colour", "digits-smoothed"}
+    assert RECIPES["digits-smoothed"] == {**RECIPES["digits"], "label_smoothing": 0.1}  # the gallery's smoothed teacher
 
 
 def test_unknown_optimizer_or_augmentation_is_refused():

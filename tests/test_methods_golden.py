@@ -215,7 +215,7 @@ def test_dkd_warmup_ramps_the_kd_terms_linearly():
 
 @pytest.mark.parametrize("name, hyper, fragment", [
     ("at", {"beta": -1.0}, "beta must be in [0, 1e+06], got -1.0"), ("dkd", {"alpha": -0.5}, "alpha must be in"),
-    ("crd", {"tau": 0.0}, r"tau must be in (0, 10]"), ("crd", {"dim": 2.5}, "(whole number)"),
+    ("crd", {"tau": 0.0}, r"tau must be in (0, 10]"), ("crd", {"dim": 2.5}, "must be a whole number"),
     ("dkd", {"warmup": 1.5}, "warmup must be in [0, 1]"),
     ("fitnet", {"gamma": 1.0}, "'fitnet' has no hyper-parameter 'gamma'; it has: beta."),
 ])

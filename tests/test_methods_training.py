@@ -128,7 +128,7 @@ def test_one_teacher_ensemble_is_plain_kd(core):
 
 
 @pytest.mark.parametrize("name, hyper, fragment", [
-    ("born-again", {"generations": 0}, "generations must be in [1, 10] (whole number), got 0."),
+    ("born-again", {"generations": 0}, "generations must be a whole number in [1, 10], got 0."),
     ("mutual", {"beta": 2.0}, "'mutual' has no hyper-parameter 'beta'; it has: temperature, alpha."),
 ])
 def test_scheme_bad_settings_are_clear(name, hyper, fragment):

@@ -35,7 +35,7 @@ def test_profile_counts_match_formulas():
 
 @pytest.mark.parametrize("width", [0, -3])
 def test_bad_width(width):
-    with pytest.raises(ConfigError, match="width must be in"):
+    with pytest.raises(ConfigError, match="width must be a whole number in"):
         models.build("mlp", (1, 28, 28), 10, width=width)
 
 
@@ -89,7 +89,7 @@ def test_precomputed_teacher_logits_equal_running_the_teacher():
 
 
 def test_a_run_with_zero_epochs_is_refused_before_training():
-    with pytest.raises(ConfigError, match="epochs must be in"):
+    with pytest.raises(ConfigError, match="epochs must be a whole number in"):
         RunConfig().replace(**{"teacher.epochs": 0}).validate()
 
 

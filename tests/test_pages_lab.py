@@ -25,11 +25,11 @@ def test_lab_trains_and_shows_results(app_page):
     at.button[0].click().run()
     assert not at.exception, at.exception
     finish(at, "lab")
-    table = at.dataframe[0].value
-    assert list(table.iloc[:, 0]) == ["Teacher", "Student, hard labels", "Student, distilled"]
+    table = at.table[0].value  # a static table: every column visible at any width
+    assert list(table.index) == ["Teacher", "Student, hard labels", "Student, distilled"]
     accuracies = [float(v.split(" ")[0]) for v in table["Test accuracy (%)"]]
     assert all(0 < a <= 100 for a in accuracies)
-    assert table["Parameters"][1] == f"{64 * 32 + 32 + 32 * 10 + 10:,}"
+    assert table["Parameters"].iloc[1] == f"{64 * 32 + 32 + 32 * 10 + 10:,}"
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Student, distilled"] == f"{accuracies[2]:.2f} %"
     assert "What the numbers say" in at.info[0].value and "T = 6, α = 0.8" in at.info[0].value
@@ -71,8 +71,11 @@ def test_lab_trains_on_an_own_zip_and_shows_its_classes(app_page, tmp_path):
     assert not at.exception, at.exception
     finish(at, "lab")
     assert any("each of the 3 classes" in c.value for c in at.caption)
-    captions = [caption for image in at.get("image") for caption in image.captions]
-    assert captions == ["cat", "dog", "emu"]
+    thumbs = [b for b in at.button if str(b.key).startswith("lab_thumb_")]
+    assert [b.label for b in thumbs] == ["cat", "dog", "emu"]  # each thumbnail's button
+    thumbs[2].click().run()  # the picked image beside its soft labels
+    index = thumbs[2].key.removeprefix("lab_thumb_")
+    assert f"Test image {index} (class emu)" in [c for image in at.get("image") for c in image.captions]
     assert at.session_state["lab_runs"][-1].config.data.dataset == str(path)
 
 

@@ -85,7 +85,7 @@ def test_browser_cards_and_comparison(page, app_url):
     page.get_by_text("Attention transfer (AT)").first.wait_for(timeout=120_000)
     wait_idle(page)
     screenshot(page, "methods_cards")
-    option = page.get_by_role("option", name="digits", exact=True)  # UCI digits: a fast comparison
+    option = page.get_by_role("option", name="UCI digits 8×8 (offline)", exact=True)  # a fast comparison
     for _ in range(5):  # the first click can land while the widget is still re-rendering
         page.get_by_test_id("stSelectbox").filter(has_text="Dataset").locator("input").click()
         if option.is_visible() or (page.wait_for_timeout(1000) or option.is_visible()):

@@ -14,9 +14,15 @@ from kdcore.transfer.adversarial import split_parameters
 from kdcore.transfer.readout import readout
 
 torch.set_num_threads(1)
-TINY = TransferConfig(source_steps=3, target_steps=2, batch_size=16, evals=1)
-PAIRS = [("mnist5k", "digits"), ("mnist5k", "mnist-m"), ("mnist5k", "inverted"), ("mnist5k", "rotated"),
+TINY = TransferConfig(source_steps=3, target_steps=2, batch_size=16, evals=1).with_recipe(colour=False)
+PAIRS = [("mnist5k", "digits"), ("mnist5k", "mnist-m-like"), ("mnist5k", "inverted"), ("mnist5k", "rotated"),
          ("digits", "mnist5k"), ("mnist5k", "usps-file")]
+
+
+def tiny(source, target) -> TransferConfig:
+    """TINY with the recipe of the pair: the colour one at 32 × 32 × 3."""
+    colour = "mnist-m-like" in (source, target)
+    return dataclasses.replace(TINY, **{k: None for k in strategies.RECIPES["grey"]}).with_recipe(colour)
 
 
 @pytest.fixture(scope="module")
@@ -29,7 +35,8 @@ def pairs():
                 pytest.skip(f"USPS domain file not found at {USPS} (evaluation data beside the repo)")
             target = str(USPS)
         if (source, target) not in loaded:
-            loaded[source, target] = load_pair(source, target, size=TINY.size, align=TINY.align)
+            config = tiny(source, target)
+            loaded[source, target] = load_pair(source, target, size=config.size, align=config.align)
         return loaded[source, target]
     return get
 
@@ -37,17 +44,20 @@ def pairs():
 @pytest.mark.parametrize("source,target", PAIRS)
 def test_every_strategy_runs_on_every_pair(pairs, source, target):
     src, tgt = pairs(source, target)
+    config = dataclasses.replace(tiny(source, target), source_steps=3)
     assert src.in_shape == tgt.in_shape and src.num_classes == tgt.num_classes == 10
-    source_model = collect(strategies.pretrain_source(TINY, src, seed=0))[1][0]
+    source_model, _, scores = collect(strategies.pretrain_source(config, src, tgt, seed=0))[1]
     for name in strategies.STRATEGIES:
-        model, accuracy = collect(strategies.get(name)(TINY, src, tgt, k=1, seed=0, source_model=source_model))[1]
+        model, accuracy, oracle = collect(strategies.get(name)(config, src, tgt, k=1, seed=0, source_model=source_model,
+                                                               scores=scores))[1]
         assert 0.0 <= accuracy <= 1.0 and not model.training
+        assert (oracle is None) == (name not in strategies.LABEL_FREE) and (oracle is None or oracle >= accuracy)
         assert model(tgt.x_test[:4]).shape == (4, 10)
 
 
 def test_feature_transfer_keeps_the_body_frozen_and_trains_a_new_head(pairs):
     src, tgt = pairs("mnist5k", "digits")
-    source_model = collect(strategies.pretrain_source(TINY, src, seed=0))[1][0]
+    source_model = collect(strategies.pretrain_source(TINY, src, tgt, seed=0))[1][0]
     before = {k: v.clone() for k, v in source_model.state_dict().items()}
     model = collect(strategies.feature_transfer(TINY, src, tgt, k=2, seed=0, source_model=source_model))[1][0]
     for key, value in model.state_dict().items():
@@ -60,7 +70,7 @@ def test_feature_transfer_keeps_the_body_frozen_and_trains_a_new_head(pairs):
 
 def test_model_transfer_body_learning_rate_scale(pairs):
     src, tgt = pairs("mnist5k", "digits")
-    source_model = collect(strategies.pretrain_source(TINY, src, seed=0))[1][0]
+    source_model = collect(strategies.pretrain_source(TINY, src, tgt, seed=0))[1][0]
     frozen_body = dataclasses.replace(TINY, body_lr_scale=0.0)
     model = collect(strategies.model_transfer(frozen_body, src, tgt, k=1, seed=0, source_model=source_model))[1][0]
     body, head = split_parameters(model)
@@ -113,7 +123,8 @@ def test_cli_prints_one_json_object(capsys):
     out = json.loads(capsys.readouterr().out)
     assert {(r["strategy"], r["k"]) for r in out["results"]} == {
         ("adversarial", 0), ("target-only", 1), ("target-only", 2), ("feature", 1), ("feature", 2)}
-    assert set(out["results"][0]) == {"strategy", "k", "mean", "sd", "per_seed", "seconds"}
+    assert set(out["results"][-1]) == {"strategy", "k", "mean", "sd", "per_seed", "seconds"}
+    assert out["selection"] == "source validation" and "oracle_mean" in out["results"][0]
 
 
 def test_cli_bad_input_is_one_line_and_exit_2(capsys):
@@ -121,3 +132,23 @@ def test_cli_bad_input_is_one_line_and_exit_2(capsys):
     assert main(["transfer", "--k", "500", "--seeds", "0", "--source-steps", "2"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert "not found" in err[0] and "Choose k ≤" in err[-1]
+
+
+def test_label_free_choice_never_reads_target_labels(pairs):
+    """Target labels all wrong: the stopping point DANN picks (and its model) stay the same."""
+    src, tgt = pairs("mnist5k", "inverted")
+    wrong = dataclasses.replace(tgt, y_train=(tgt.y_train + 1) % 10, y_test=(tgt.y_test + 1) % 10)
+    config = dataclasses.replace(TINY, source_steps=12, evals=4)
+    picked = []
+    for target in (tgt, wrong):
+        checkpoints = []
+        torch.manual_seed(0)
+        (x, y), validation = strategies.hold_out(src)
+        model = collect(strategies.train_two_speed(
+            strategies._build(config, src), x, y, steps=12, lr=config.lr, batch_size=16, unlabelled=target.x_train,
+            schedule=config.schedule, evals=4, x_eval=target.x_test, y_eval=target.y_test, validation=validation,
+            checkpoints=checkpoints))[1]
+        picked.append((strategies.pick(checkpoints).step, [c.source_val_accuracy for c in checkpoints],
+                       torch.cat([p.flatten() for p in model.parameters()])))
+    assert picked[0][0] == picked[1][0] and picked[0][1] == picked[1][1]
+    assert torch.equal(picked[0][2], picked[1][2])

@@ -3,22 +3,33 @@
     kdlab transfer --source mnist5k --target digits --strategies target-only feature model adversarial \
         --k 1 5 10 --seeds 0 1 2 --json
     kdlab transfer --target ../shared/data/usps/usps16.npz --k 1 10
+    kdlab transfer --target mnist-m --strategies source-only adversarial --seeds 0 1 2
+
+Settings left out take the grey recipe (16 px) or, when either domain is colour, the colour recipe
+(32 × 32 × 3, the DANN paper's network and schedule): kdcore.transfer.strategies.RECIPES.
 """
 
 from ..events import Phase
 from ..transfer import STRATEGIES, TransferConfig, compare
+from ..transfer.adversarial import SCHEDULE
 from ..transfer.domains import BUILTIN
+from ..transfer.strategies import RECIPES
 from ._common import SEED, add_device, add_json, emit, follow
 
 DEFAULTS = TransferConfig()
 
 
 def _text(result) -> str:
-    lines = [f"{result.config.source} → {result.config.target} (target test: {result.target_description}; "
-             f"source model on its own test set: {100 * result.source_accuracy:.1f}%)",
-             f"{'strategy':<13}{'k':>5}{'accuracy %':>14}{'seconds':>10}"]
+    c = result.config
+    lines = [(f"{c.source} → {c.target} (target test: {result.target_description}; "
+              f"source model on its own test set: {100 * result.source_accuracy:.1f}%)"),
+             (f"{c.size} px, {c.family} width {c.width}, {c.source_steps} source steps, {c.schedule} lr {c.lr:g}; "
+              f"label-free runs stop at their best source-validation checkpoint"),
+             f"{'strategy':<13}{'k':>5}{'accuracy %':>14}{'seconds':>10}{'oracle % (cheating)':>22}"]
     for r in result.rows:
-        lines.append(f"{r['strategy']:<13}{r['k']!s:>5}{100 * r['mean']:>8.1f} ± {100 * r['sd']:<4.1f}{r['seconds']:>9.1f}")
+        oracle = f"{100 * r['oracle_mean']:>14.1f}" if "oracle_mean" in r else ""
+        lines.append(f"{r['strategy']:<13}{r['k']!s:>5}{100 * r['mean']:>8.1f} ± {100 * r['sd']:<4.1f}"
+                     f"{r['seconds']:>9.1f}{oracle}")
     return "\n".join(lines)
 
 
@@ -32,8 +43,9 @@ def describe(event) -> str | None:
 
 def run(args) -> int:
     config = TransferConfig(source=args.source, target=args.target, size=args.size, align=not args.no_align,
-                            source_steps=args.source_steps, target_steps=args.target_steps, lr=args.lr,
-                            body_lr_scale=args.body_lr_scale, data_dir=args.data_dir, device=args.device)
+                            width=args.width, source_steps=args.source_steps, target_steps=args.target_steps,
+                            lr=args.lr, schedule=args.schedule, body_lr_scale=args.body_lr_scale,
+                            data_dir=args.data_dir, device=args.device)
     result = follow(compare(config, args.strategies, args.k, args.seeds), args.json, describe)
     emit(result.to_dict(), args.json, _text(result))
     return 0
@@ -49,12 +61,19 @@ def register(subparsers) -> None:
     parser.add_argument("--k", nargs="+", default=["1", "5", "10"], metavar="K",
                         help="labelled target images per class, or 'all' (source-only and adversarial use k = 0)")
     parser.add_argument("--seeds", nargs="+", type=SEED, default=[0, 1, 2])
-    parser.add_argument("--size", type=int, default=DEFAULTS.size, help="common image size in pixels")
-    parser.add_argument("--no-align", action="store_true", help="do not crop empty borders (plain resize)")
-    parser.add_argument("--source-steps", type=int, default=DEFAULTS.source_steps,
-                        help="source pretraining steps = DANN steps")
+    grey, colour = RECIPES["grey"], RECIPES["colour"]
+
+    def recipe(name):
+        return f"default: {grey[name]} grey, {colour[name]} colour"
+    parser.add_argument("--size", type=int, default=None, help=f"common image size in pixels ({recipe('size')})")
+    parser.add_argument("--no-align", action="store_true", help="grey pairs: do not crop empty borders (plain resize)")
+    parser.add_argument("--width", type=int, default=None, help=f"first conv layer's channels ({recipe('width')})")
+    parser.add_argument("--source-steps", type=int, default=None,
+                        help=f"source pretraining steps = DANN steps ({recipe('source_steps')})")
     parser.add_argument("--target-steps", type=int, default=DEFAULTS.target_steps, help="steps on the k-shot target set")
-    parser.add_argument("--lr", type=float, default=DEFAULTS.lr)
+    parser.add_argument("--lr", type=float, default=None, help=f"μ₀ or peak learning rate ({recipe('lr')})")
+    parser.add_argument("--schedule", choices=SCHEDULE.options, default=None,
+                        help=f"anneal: SGD, μ₀/(1+10p)^0.75; one-cycle: Adam ({recipe('schedule')})")
     parser.add_argument("--body-lr-scale", type=float, default=DEFAULTS.body_lr_scale,
                         help="model transfer: body LR = lr × this")
     parser.add_argument("--data-dir", default=None, help="where torchvision domains (mnist, usps, svhn) live")

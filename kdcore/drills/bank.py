@@ -23,7 +23,7 @@ LANGS = ("en", "zh")
 TOPICS = ("kd_basics", "temperature", "loss", "features", "transfer", "domain_adaptation", "nlp",
           "compression", "pitfalls", "advanced", "recommender")
 DIFFICULTIES = (1, 2, 3)  # 1 = junior screen, 2 = mid-level interview, 3 = research-lab deep dive
-DEMO_PAGES = ("lab", "soft_labels", "curves", "methods", "transfer", "nlp", "recommender")
+DEMO_PAGES = ("lab", "soft_labels", "curves", "methods", "transfer", "nlp", "recommender", "gallery")
 
 
 class BankError(KDLabError):

@@ -2,6 +2,8 @@
 figure JSON stays readable in tests); titles and labels come translated from the caller."""
 import plotly.graph_objects as go
 
+from ..plots import day_ticks, whole_ticks
+
 LAYOUT = dict(height=320, margin=dict(l=10, r=10, t=50, b=10), template="plotly_white")
 
 
@@ -10,7 +12,9 @@ def topic_scores_figure(scores: dict[str, float], names: dict[str, str], title: 
     topics = list(scores)
     fig = go.Figure(go.Bar(x=[round(scores[k] * 100, 1) for k in topics], y=[names[k] for k in topics],
                            orientation="h", marker_color="#4c78a8", text=[f"{scores[k]:.0%}" for k in topics]))
-    fig.update_layout(title=title, xaxis=dict(range=[0, 100], ticksuffix=" %"), **LAYOUT)
+    fig.update_layout(title=title, xaxis=dict(range=[0, 100], ticksuffix=" %"),
+                      **{**LAYOUT, "height": 110 + 36 * len(topics)})  # bars of one thickness, however many
+    fig.update_traces(width=0.6)
     return fig
 
 
@@ -23,7 +27,8 @@ def mastery_figure(rows: list[dict], names: dict[str, str], labels: dict[str, st
     fig.add_scatter(x=y, y=[r["due"] for r in rows], name=labels["due"], mode="markers", yaxis="y2",
                     marker=dict(size=12, color="#e15759", symbol="diamond"))
     fig.update_layout(title=labels["title"], yaxis=dict(title=labels["retention"], range=[0, 100]),
-                      yaxis2=dict(title=labels["due"], overlaying="y", side="right", rangemode="tozero"),
+                      yaxis2=dict(title=labels["due"], overlaying="y", side="right", rangemode="tozero",
+                                  **whole_ticks(max((r["due"] for r in rows), default=1))),
                       legend=dict(orientation="h", y=-0.25), **LAYOUT)
     return fig
 
@@ -35,7 +40,9 @@ def history_figure(days: list[dict], labels: dict[str, str]) -> go.Figure:
     fig.add_bar(x=x, y=[d["answers"] for d in days], name=labels["answers"], marker_color="#4c78a8")
     fig.add_scatter(x=x, y=[round(d["mean_score"] * 100, 1) for d in days], name=labels["score"], yaxis="y2",
                     mode="lines+markers", line=dict(color="#f28e2b"))
-    fig.update_layout(title=labels["title"], yaxis=dict(title=labels["answers"]),
+    fig.update_layout(title=labels["title"], xaxis=day_ticks(x) if x else {},
+                      yaxis=dict(title=labels["answers"], rangemode="tozero",
+                                 **whole_ticks(max((d["answers"] for d in days), default=1))),
                       yaxis2=dict(title=labels["score"], overlaying="y", side="right", range=[0, 100]),
                       legend=dict(orientation="h", y=-0.25), **LAYOUT)
     return fig

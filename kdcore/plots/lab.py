@@ -2,6 +2,8 @@
 import plotly.graph_objects as go
 import torch
 
+from . import whole_ticks
+
 COLOURS = {"teacher": "#6c757d", "baseline": "#e8793a", "kd": "#2a7bd4"}
 LAYOUT = dict(template="plotly_white", height=380, margin=dict(l=50, r=20, t=50, b=40),
               legend=dict(orientation="h", yanchor="top", y=-0.18, x=0))
@@ -25,7 +27,9 @@ def learning_curves(rows: list[dict], names: dict, title: str, axis: dict) -> go
                 fig.add_trace(go.Scatter(x=[r["epoch"] for r in rows], y=[100 * r["accuracy"] for r in rows],
                                          name=names[phase], legendgroup=phase, showlegend=seed == seeds[0],
                                          mode="lines", line=dict(color=COLOURS[phase])))
+    epochs = [r["epoch"] for r in rows + teacher + student_curves]
     fig.update_layout(title=title, xaxis_title=axis["x"], yaxis_title=axis["y"], **LAYOUT)
+    fig.update_xaxes(**whole_ticks(max(epochs, default=1)))
     return fig
 
 

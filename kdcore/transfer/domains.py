@@ -2,16 +2,23 @@
 
 A domain is a `kdcore.data.Dataset`, normalised with its own training-set statistics. Built-in:
 - mnist5k, digits: the embedded datasets of `kdcore.data` (no files, no network).
-- mnist-m: mnist5k digits blended with colour patches of natural photographs, the way Ganin &
-  Lempitsky (2015) built MNIST-M (output = |photo patch − digit| per channel); the photographs are
-  the two that ship with scikit-learn (`load_sample_images`). Its train/test split follows mnist5k's.
+- mnist-m: the real MNIST-M of Ganin & Lempitsky (2015), read from an .npz file (the four arrays
+  below) found in the data dir (`mnist-m/mnist-m.npz` or `mnist-m.npz`) or beside the repository
+  (`../shared/data/mnist-m/mnist-m.npz`), or converted once from the public release's folder layout
+  in the data dir (`mnist_m/mnist_m_train/*.png`, `mnist_m/mnist_m_train_labels.txt`, same for test);
+  absent, the message says where to put it.
+- mnist-m-like: a stand-in built offline, *not* MNIST-M: mnist5k digits blended with colour patches
+  of the two photographs that ship with scikit-learn (`load_sample_images`), the way MNIST-M was
+  built (output = |photo patch − digit| per channel). Its train/test split follows mnist5k's.
 - inverted, rotated: mnist5k with white-on-black flipped, or turned by 30°: simple, visible shifts.
 - mnist, usps, svhn: through torchvision from the data dir (downloaded when online).
 - any `.npz` with train_images, train_labels, test_images, test_labels (uint8 N×H×W or N×H×W×C).
 
-`align=True` crops each grey image to the bounding box of its ink (kept square) before resizing, so
-digits fill the frame as USPS digits do; MNIST leaves a 4-pixel empty border that a small network
-otherwise has to learn to ignore.
+`align=True` crops each grey image of a grey pair to the bounding box of its ink (kept square)
+before resizing, so digits fill the frame as USPS digits do; MNIST leaves a 4-pixel empty border
+that a small network otherwise has to learn to ignore. A colour pair is never cropped: MNIST-M
+keeps MNIST's border, so its grey source must keep it too. Grey domains of a colour pair become
+three identical channels; every domain is normalised per channel with its own statistics.
 """
 import hashlib
 import io
@@ -31,18 +38,23 @@ from ..paths import data_dir as default_data_dir
 from ..paths import user_data_dir
 from ..schema import Range
 
-DERIVED = {"mnist-m": "mnist5k", "inverted": "mnist5k", "rotated": "mnist5k"}
+DERIVED = {"mnist-m-like": "mnist5k", "inverted": "mnist5k", "rotated": "mnist5k"}
 TORCHVISION = ("mnist", "usps", "svhn")
-BUILTIN = ("mnist5k", "digits", *DERIVED, *TORCHVISION)
+MNIST_M = "mnist-m"
+BUILTIN = ("mnist5k", "digits", MNIST_M, *DERIVED, *TORCHVISION)
+COLOUR = (MNIST_M, "mnist-m-like", "svhn")
+MNIST_M_FILES = ("mnist-m/mnist-m.npz", "mnist-m.npz")  # looked for in the data dir, in this order
+RELEASE_FOLDER = "mnist_m"  # or the public release: mnist_m_train/, mnist_m_train_labels.txt, mnist_m_test/, …
+BESIDE_REPO = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "mnist-m" / "mnist-m.npz"
 NPZ_KEYS = ("train_images", "train_labels", "test_images", "test_labels")
 INK_THRESHOLD = 0.2  # a pixel brighter than this (in [0, 1]) counts as ink for the border crop
 ROTATION_DEGREES = 30.0
 BLEND_SEED = 0  # which photo patch each MNIST-M digit gets never depends on the training seed
 SIZE = Range(8, 64, 16, "common frame in pixels", integer=True)
-MAX_NPZ_BYTES = 256 << 20   # arrays of a domain file once loaded (as float32 they take up to 4× this)
-MAX_NPZ_FILE_BYTES = 256 << 20
+MAX_LABEL = 9  # digit domains: labels 0–9
+MAX_NPZ_BYTES = 2**30  # 1 GiB: a larger domain file is refused before it is read
+MAX_NPZ_ARRAY_BYTES = 256 << 20  # its arrays once loaded (as float32 they take up to 4× this), from the headers
 MAX_IMAGE_PIXELS = 256 * 256
-MAX_CLASSES = 100
 
 
 class Raw:
@@ -82,8 +94,11 @@ def _images(array: np.ndarray, what: str, source: str) -> torch.Tensor:
     _check_images(array.shape, array.dtype, what, source)
     if len(array) == 0:
         raise ConfigError("npz_too_few", file=source, train=0, test=0)
-    bounded.finite(array, source, what)
     x = torch.from_numpy(np.ascontiguousarray(array, dtype=np.float32))
+    if not torch.isfinite(x).all():
+        raise ConfigError("npz_nan", file=source, what=what)
+    if x.min() < 0 or x.max() > 255:
+        raise ConfigError("npz_range", file=source, what=what, low=float(x.min()), high=float(x.max()))
     x = x / 255.0 if array.dtype == np.uint8 or x.max() > 1 else x
     return x.unsqueeze(1) if x.ndim == 3 else x.permute(0, 3, 1, 2).contiguous()
 
@@ -93,8 +108,8 @@ def _labels(array: np.ndarray, count: int, what: str, source: str) -> torch.Tens
         raise ConfigError("npz_label_count", file=source, what=what, count=count, shape=array.shape)
     if not np.issubdtype(array.dtype, np.integer) or (len(array) and array.min() < 0):
         raise ConfigError("npz_label_type", file=source, what=what, dtype=array.dtype)
-    if len(array) and array.max() >= MAX_CLASSES:
-        raise ConfigError("npz_label_range", file=source, what=what, value=int(array.max()), limit=MAX_CLASSES - 1)
+    if len(array) and array.max() > MAX_LABEL:
+        raise ConfigError("npz_label_range", file=source, what=what, high=int(array.max()))
     return torch.from_numpy(array.astype(np.int64))
 
 
@@ -102,16 +117,16 @@ def load_npz(source) -> Raw:
     """A domain from an .npz path or its bytes (an upload), validated key by key: sizes, shapes and
     types from the members' headers before any array is loaded, then values (labels, NaN/inf)."""
     label = Path(source).name[:80] if isinstance(source, (str, Path)) else "uploaded file"
-    if isinstance(source, bytes) and len(source) > MAX_NPZ_FILE_BYTES:
-        raise ConfigError("file_too_big", file=label, limit=MAX_NPZ_FILE_BYTES)
+    if isinstance(source, bytes) and len(source) > MAX_NPZ_BYTES:
+        raise ConfigError("file_too_big", file=label, limit=MAX_NPZ_BYTES)
     if isinstance(source, (str, Path)):
         try:
-            source = bounded.read_capped(source, MAX_NPZ_FILE_BYTES)
+            source = bounded.read_capped(source, MAX_NPZ_BYTES)
         except FileNotFoundError as err:
             raise DataUnavailable("npz_not_found", path=source) from err
         except OSError as err:
             raise ConfigError("npz_unreadable", file=label, reason=err.strerror) from err
-    members = bounded.npz_members(source, label, MAX_NPZ_BYTES)
+    members = bounded.npz_members(source, label, MAX_NPZ_ARRAY_BYTES)
     missing = [k for k in NPZ_KEYS if k not in members]
     if missing:
         raise ConfigError("npz_missing", file=label, missing=", ".join(missing), keys=", ".join(NPZ_KEYS))
@@ -128,6 +143,8 @@ def load_npz(source) -> Raw:
     y_test = _labels(arrays["test_labels"], len(x_test), "test_labels", label)
     if len(x_train) < 10 or len(x_test) < 1:
         raise ConfigError("npz_too_few", file=label, train=len(x_train), test=len(x_test))
+    if len(torch.unique(y_train)) < 2:
+        raise ConfigError("npz_one_class", file=label)
     return Raw(Path(label).stem, x_train, y_train, x_test, y_test, f"{label} test set ({len(y_test):,})")
 
 
@@ -220,6 +237,66 @@ def blend_with_photos(x: torch.Tensor, seed: int) -> torch.Tensor:
     return (patches.permute(0, 3, 1, 2) - x).abs()
 
 
+def _release_split(folder: Path, split: str) -> tuple[np.ndarray, np.ndarray]:
+    """One split of the public release: mnist_m_<split>/ PNGs listed with their labels in
+    mnist_m_<split>_labels.txt ("00000000.png 5" per line)."""
+    from PIL import Image
+
+    listing = folder / f"mnist_m_{split}_labels.txt"
+    images, labels = [], []
+    for number, line in enumerate(listing.read_text(encoding="utf-8").splitlines(), start=1):
+        parts = line.split()
+        if not parts:
+            continue
+        if len(parts) != 2 or Path(parts[0]).name != parts[0] or not parts[1].isdigit():
+            raise ConfigError("mnist_m_listing", file=listing.name, line=number)
+        with Image.open(folder / f"mnist_m_{split}" / parts[0]) as image:
+            images.append(np.asarray(image.convert("RGB")))
+        labels.append(int(parts[1]))
+    if len({i.shape for i in images}) > 1:
+        raise ConfigError("mnist_m_sizes", file=listing.name)
+    return np.stack(images), np.asarray(labels, dtype=np.int64)
+
+
+def convert_release(folder: Path, out: Path) -> Path:
+    """The public release's folder layout → one .npz with the four arrays, written once to `out`."""
+    (x_train, y_train), (x_test, y_test) = (_release_split(folder, split) for split in ("train", "test"))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    np.savez(out, train_images=x_train, train_labels=y_train, test_images=x_test, test_labels=y_test)
+    return out
+
+
+def _places(data_dir) -> tuple[Path | None, Path]:
+    """(the .npz found, or None; the release folder to convert from)."""
+    root = Path(data_dir) if data_dir else default_data_dir()
+    return next((p for p in [*(root / f for f in MNIST_M_FILES), BESIDE_REPO] if p.is_file()), None), root / RELEASE_FOLDER
+
+
+def mnist_m_present(data_dir=None) -> bool:
+    """Whether the real MNIST-M is here, as an .npz or the release's folder (nothing is read)."""
+    found, release = _places(data_dir)
+    return found is not None or (release / "mnist_m_train_labels.txt").is_file()
+
+
+def mnist_m_file(data_dir=None) -> Path | None:
+    """Where the real MNIST-M .npz is (converted once from the release's folder layout, mnist_m/ in
+    the data dir, if that is what is there), or None."""
+    found, release = _places(data_dir)
+    if found is None and (release / "mnist_m_train_labels.txt").is_file():
+        found = convert_release(release, release.parent / MNIST_M_FILES[0])
+    return found
+
+
+def _mnist_m(data_dir) -> Raw:
+    path = mnist_m_file(data_dir)
+    if path is None:
+        root = Path(data_dir) if data_dir else default_data_dir()
+        raise DataUnavailable("mnist_m_missing", where=root / MNIST_M_FILES[0], keys=", ".join(NPZ_KEYS))
+    domain = load_npz(str(path))
+    return Raw(MNIST_M, domain.x_train, domain.y_train, domain.x_test, domain.y_test,
+               f"MNIST-M test set ({len(domain.y_test):,})")
+
+
 def raw(name, *, data_dir=None) -> Raw:
     """The named (or file) domain, unprocessed."""
     if is_file(name):
@@ -227,6 +304,8 @@ def raw(name, *, data_dir=None) -> Raw:
     if name not in BUILTIN:
         raise ConfigError("unknown_domain", name=name, choices=", ".join(BUILTIN))
     root = Path(data_dir) if data_dir else default_data_dir()
+    if name == MNIST_M:
+        return _mnist_m(root)
     if name in TORCHVISION:
         return _torchvision(name, root)
     return _from_dataset(data.load(DERIVED.get(name, name)))
@@ -237,7 +316,7 @@ def _derive(name: str, base: Raw) -> Raw:
         return base.map(lambda x, _: 1 - x, name)
     if name == "rotated":
         return base.map(lambda x, _: rotate(x), name)
-    if name == "mnist-m":
+    if name == "mnist-m-like":
         return base.map(lambda x, split: blend_with_photos(x, BLEND_SEED + split), name)
     return base
 
@@ -247,10 +326,11 @@ def _grey(x: torch.Tensor) -> bool:
 
 
 def prepare(name, *, size: int = 16, align: bool = True, channels: int = 1, data_dir=None) -> data.Dataset:
-    """A domain at the common frame (channels × size × size), normalised with its own statistics."""
+    """A domain at the common frame (channels × size × size), normalised per channel with its own
+    statistics; grey images are replicated to `channels`."""
     SIZE.check("size", size)
     base = raw(name, data_dir=data_dir)
-    if align and _grey(base.x_train):  # the ink crop needs ink on a dark background
+    if align and _grey(base.x_train) and channels == 1:  # the ink crop needs ink on a dark background
         base = base.map(lambda x, _: crop_to_ink(x))
     base = base.map(lambda x, _: resize(x, size))
     domain = _derive(name, base) if not is_file(name) else base
@@ -264,18 +344,22 @@ def prepare(name, *, size: int = 16, align: bool = True, channels: int = 1, data
 
 def channels_of(name, data_dir=None) -> int:
     """3 for colour domains, else 1 (without loading anything heavy for built-ins)."""
-    if name in ("mnist-m", "svhn"):
+    if name in COLOUR:
         return 3
     if name in BUILTIN:
         return 1
     return raw(name, data_dir=data_dir).x_train.shape[1]
 
 
+def colour_pair(source, target, data_dir=None) -> bool:
+    return max(channels_of(source, data_dir), channels_of(target, data_dir)) == 3
+
+
 def load_pair(source, target, *, size: int = 16, align: bool = True, data_dir=None):
     """(source, target) Datasets at one frame; grey domains become 3-channel when the other is colour."""
     if not is_file(source) and not is_file(target) and source == target:
         raise ConfigError("same_domain", name=source)
-    channels = max(channels_of(source, data_dir), channels_of(target, data_dir))
+    channels = 3 if colour_pair(source, target, data_dir) else 1
     pair = [prepare(d, size=size, align=align, channels=channels, data_dir=data_dir) for d in (source, target)]
     if pair[0].num_classes != pair[1].num_classes:
         raise ConfigError("label_sets", source=pair[0].num_classes, target=pair[1].num_classes)

@@ -11,19 +11,21 @@ from dataclasses import dataclass, field
 
 from .. import device as devices
 from ..errors import ConfigError
-from ..events import Done, Epoch, Stages, Step
+from ..events import Done, Epoch, Partial, Stages
 from . import budget, domains, strategies
 from .strategies import LABEL_FREE, TransferConfig
+
+SELECTION = "source validation"  # how label-free runs choose their stopping point (oracle_* rows: by target labels)
 
 
 @dataclass(eq=False)
 class TransferResult:
     config: TransferConfig
-    rows: list  # [{strategy, k, mean, sd, per_seed, seconds}], accuracies in [0, 1]
+    rows: list  # [{strategy, k, mean, sd, per_seed, seconds[, oracle_mean, oracle_per_seed]}], accuracies in [0, 1]
     source_accuracy: float  # the source model on the source's own test set (seed of the first run)
     source_description: str
     target_description: str
-    adversarial_curve: list = field(default_factory=list)  # [{step, domain_accuracy, eval_accuracy, lambd}] first seed
+    adversarial_curve: list = field(default_factory=list)  # [{step, domain_accuracy, eval_accuracy, source_val_accuracy, lambd}] first seed
     models: dict = field(default_factory=dict)  # "source-only" and each strategy at its largest k, first seed
     source: object = None  # the two Datasets, for the feature views
     target: object = None
@@ -32,7 +34,7 @@ class TransferResult:
         return {"source": self.config.source, "target": self.config.target, "source_test": self.source_description,
                 "target_test": self.target_description, "source_accuracy": self.source_accuracy,
                 "config": strategies.config_dict(self.config), "results": self.rows,
-                "adversarial_curve": self.adversarial_curve}
+                "adversarial_curve": self.adversarial_curve, "selection": SELECTION}
 
     def row(self, strategy: str, k) -> dict | None:
         return next((r for r in self.rows if r["strategy"] == strategy and r["k"] == k), None)
@@ -50,23 +52,38 @@ def plan(names, ks) -> list[tuple[str, object]]:
 
 
 def domain_curve(events, rows: list):
-    """Re-yield DANN's events, appending {step, domain_accuracy, eval_accuracy, lambd} to `rows` at
-    each evaluation; return the run's (model, accuracy)."""
-    step = 0
+    """Re-yield DANN's events, appending {step, domain_accuracy, eval_accuracy, source_val_accuracy,
+    lambd} to `rows` at each evaluation; return the run's value."""
     while True:
         try:
             event = next(events)
         except StopIteration as stop:
             return stop.value
-        step = event.step if isinstance(event, Step) else step
         if isinstance(event, Epoch):
-            rows.append({"step": step, "domain_accuracy": event.metrics["domain_accuracy"],
-                         "eval_accuracy": event.metrics["accuracy"], "lambd": event.metrics["lambd"]})
+            m = event.metrics
+            rows.append({"step": event.step, "domain_accuracy": m["domain_accuracy"], "eval_accuracy": m["accuracy"],
+                         "source_val_accuracy": m["source_val_accuracy"], "lambd": m["lambd"]})
         yield event
 
 
+def _rows(runs, scores: dict, seconds: dict, oracles: dict) -> list[dict]:
+    """One row per (strategy, k) that has finished for at least one seed."""
+    rows = []
+    for n, k in runs:
+        if (n, k) not in scores:
+            continue
+        per_seed, oracle = scores[n, k], oracles.get((n, k))
+        rows.append({"strategy": n, "k": k, "mean": statistics.fmean(per_seed),
+                     "sd": statistics.stdev(per_seed) if len(per_seed) > 1 else 0.0, "per_seed": per_seed,
+                     "seconds": statistics.fmean(seconds[n, k])}
+                    | ({"oracle_mean": statistics.fmean(oracle), "oracle_per_seed": oracle} if oracle else {}))
+    return rows
+
+
 def compare(config: TransferConfig, names, ks, seeds, pair=None):
-    """Run every (strategy, k) for every seed; `pair` = (source, target) Datasets if already loaded."""
+    """Run every (strategy, k) for every seed; `pair` = (source, target) Datasets if already loaded.
+    Fields of `config` left at None take the grey or colour recipe (strategies.RECIPES). After each
+    run a Partial(result) holds every row finished so far."""
     config.validate()
     runs = plan(names, ks)
     seeds = list(seeds)
@@ -77,31 +94,40 @@ def compare(config: TransferConfig, names, ks, seeds, pair=None):
     per_seed = [("source", None)] * needs_source + runs
     stages = Stages([1] * (len(seeds) * len(per_seed)))
     yield stages.phase(0, "data")
-    source, target = pair or domains.load_pair(config.source, config.target, size=config.size, align=config.align,
-                                               data_dir=config.data_dir)
+    if pair is None:
+        config = config.with_recipe(domains.colour_pair(config.source, config.target, config.data_dir))
+        pair = domains.load_pair(config.source, config.target, size=config.size, align=config.align,
+                                 data_dir=config.data_dir)
+    else:
+        config = config.with_recipe(pair[0].in_shape[0] == 3)
+    source, target = pair
     for name, k in runs:  # fail fast on a too-large k, before any training
         if name not in LABEL_FREE:
             budget.sample(target.y_train, k, 0)
-    scores, seconds, models, curve, source_accuracy = {}, {}, {}, [], float("nan")
+    scores, seconds, oracles, models, curve, source_accuracy = {}, {}, {}, {}, [], float("nan")
+
+    def result():
+        return TransferResult(config, _rows(runs, scores, seconds, oracles), source_accuracy,
+                              source.test_description, target.test_description, curve, models, source, target)
     for i, (seed, (name, k)) in enumerate((seed, run) for seed in seeds for run in per_seed):
         first = seed == seeds[0]
         yield stages.phase(i, name, seed=seed, x=k)
         if name == "source":
-            events = strategies.pretrain_source(config, source, seed, device)
-            source_model, accuracy = yield from stages.run(i, events, phase=name, seed=seed)
+            events = strategies.pretrain_source(config, source, target, seed, device)
+            source_model, accuracy, source_scores = yield from stages.run(i, events, phase=name, seed=seed)
             source_accuracy = accuracy if first else source_accuracy
             continue
         start = time.perf_counter()
-        events = strategies.get(name)(config, source, target, k=k, seed=seed, source_model=source_model, device=device)
+        events = strategies.get(name)(config, source, target, k=k, seed=seed, source_model=source_model,
+                                      device=device, scores=source_scores if needs_source else None)
         if name == "adversarial" and first:
             events = domain_curve(events, curve)
-        model, accuracy = yield from stages.run(i, events, phase=name, seed=seed, x=k)
+        model, accuracy, oracle = yield from stages.run(i, events, phase=name, seed=seed, x=k)
         scores.setdefault((name, k), []).append(accuracy)
         seconds.setdefault((name, k), []).append(time.perf_counter() - start)
+        if oracle is not None:
+            oracles.setdefault((name, k), []).append(oracle)
         if first:
             models[name] = model  # runs go in increasing k: this keeps the largest
-    rows = [{"strategy": n, "k": k, "mean": statistics.fmean(scores[n, k]),
-             "sd": statistics.stdev(scores[n, k]) if len(seeds) > 1 else 0.0, "per_seed": scores[n, k],
-             "seconds": statistics.fmean(seconds[n, k])} for n, k in runs]
-    yield Done(result=TransferResult(config, rows, source_accuracy, source.test_description, target.test_description,
-                                     curve, models, source, target))
+        yield Partial(progress=stages.at(i, 1.0), result=result())
+    yield Done(result=result())

@@ -1,0 +1,53 @@
+"""How the Coding drills page shows a graded submission: the status, then every check with its full
+message (what was expected and what came back), the program's output and the sandbox's protections."""
+import streamlit as st
+
+from .i18n import catalogue
+from .ui import lang, t
+
+GRADER_CHECKS = {"time limit": "coding.check_time_limit", "run": "coding.check_run"}  # checks the grader adds
+
+
+def check_name(name: str) -> str:
+    """A check in the learner's language: the grader's own by its key, a hidden test by its entry in
+    strings/coding_checks.json, else its function name read as words (a new test not yet named)."""
+    key = GRADER_CHECKS.get(name, f"coding_checks.{name}")
+    return t(key) if key in catalogue() else name.removeprefix("test_").replace("_", " ")
+
+
+def check_message(test) -> str:
+    if test.name == "time limit":
+        return t("coding.message_time_limit", s=test.seconds)
+    if test.name == "run":
+        return t("coding.message_run")
+    return test.message
+
+
+def grade(result) -> None:
+    st.subheader(t("coding.results"))
+    failed = len(result.tests) - result.passed_count
+    summary = t("coding.summary", passed=result.passed_count, total=len(result.tests), failed=failed, s=result.seconds)
+    status = "none" if result.status == "failed" and result.passed_count == 0 else result.status
+    {"passed": st.success, "failed": st.warning}.get(status, st.error)(f"{t(f'coding.status_{status}')} — {summary}")
+    for test in result.tests:
+        with st.container(border=True):
+            st.markdown(f"{'✅' if test.passed else '❌'} **{check_name(test.name)}** "
+                        f"<small>· {test.seconds:.2f} s</small>", unsafe_allow_html=True)
+            if not test.passed and test.message:
+                st.code(check_message(test), language=None, wrap_lines=True)
+    if any(not test.passed and test.name not in GRADER_CHECKS for test in result.tests) and lang() != "en":
+        st.caption(t("coding.messages_english"))
+    if result.stdout.strip():
+        with st.expander(t("coding.stdout")):
+            st.code(result.stdout, language=None)
+    if result.stderr.strip():
+        with st.expander(t("coding.stderr"), expanded=result.status == "crashed"):
+            st.code(result.stderr, language=None)
+    st.caption(t("coding.protections", **{part: protection(result.protections.get(part, "unknown"))
+                                          for part in ("network", "process_cap", "jail")}))
+
+
+def protection(value: str) -> str:
+    """A sandbox fact (isolated, not isolated, cgroup, rlimit, bubblewrap, none) in the learner's language."""
+    key = "coding.prot_" + value.replace(" ", "_")
+    return t(key) if key in catalogue() else value

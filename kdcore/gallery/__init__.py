@@ -1,0 +1,41 @@
+"""The paper gallery: classic distillation results, reproduced at laptop scale, each with the
+paper's own figure beside ours and a verdict fixed before running. One module per card; a card
+whose data is not embedded yet is listed in PENDING with what it needs.
+
+    for event in run_card(CARDS["hinton-soft-targets"], seeds=(0, 1, 2)): ...
+"""
+from ..errors import ConfigError
+from . import (
+    assistant,
+    born_again,
+    early_stopped,
+    hinton,
+    mutual,
+    omitted,
+    small_data,
+    smoothing,
+)
+from .card import Card
+from .run import CardResult, cached, run_card
+
+CARDS: dict[str, Card] = {m.CARD.name: m.CARD for m in (hinton, omitted, small_data, born_again, smoothing,
+                                                         early_stopped, assistant, mutual)}
+
+# Cards that wait for data other than the embedded digits: name → (paper, the paper's figure, what it needs)
+PENDING = {
+    "dann-mnist-m": ("Ganin & Lempitsky (2015), \"Unsupervised Domain Adaptation by Backpropagation\", ICML",
+                     "MNIST → MNIST-M: source only 52.25 %, with the gradient reversal layer 76.66 %",
+                     "../shared/data/mnist-m/mnist-m.npz (the real MNIST-M); see the Knowledge transfer page"),
+    "dkd-vs-kd": ("Zhao, Cui, Song, Qiu & Liang (2022), \"Decoupled Knowledge Distillation\", CVPR",
+                  "DKD above KD for every CIFAR-100 teacher–student pair of its tables",
+                  "CIFAR-10 (cifar-10-python.tar.gz in the data folder, or the image-folder zip)"),
+}
+
+
+def get(name: str) -> Card:
+    if name not in CARDS:
+        raise ConfigError("not_a_choice", name="card", value=name, choices=", ".join(CARDS))
+    return CARDS[name]
+
+
+__all__ = ["CARDS", "PENDING", "Card", "CardResult", "cached", "get", "run_card"]

@@ -1,0 +1,212 @@
+"""Paper gallery: every card's figure is cited data, its verdict rule on hand-made results, the
+JSON cache refuses malformed files, a stop keeps finished seeds, the CLI, the page in both
+languages with a fast fake card, and one real card run."""
+import dataclasses
+import json
+import math
+import re
+import time
+
+import pytest
+import torch
+from conftest import ROOT, finish
+
+from kdcore import cli, gallery
+from kdcore.events import Epoch, Partial, result
+from kdcore.gallery import store
+from kdcore.gallery.card import Card, Measurement
+from kdcore.gallery.verdict import Effect
+
+torch.set_num_threads(1)
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def fake_measure(calls: list):
+    def measure(config, seed, data):
+        calls.append(seed)
+        yield Epoch(progress=0.5, phase="kd", seed=seed, epoch=1, metrics={"accuracy": 0.5})
+        return Measurement({"hard": 0.80 + 0.001 * seed, "kd": 0.90 + 0.002 * seed}, 1000)
+    return measure
+
+
+def fake_card(calls: list, name: str = "fake-card") -> Card:
+    real = gallery.CARDS["hinton-soft-targets"]
+    return dataclasses.replace(real, name=name, measure=fake_measure(calls))
+
+
+@pytest.mark.parametrize("card", list(gallery.CARDS.values()), ids=list(gallery.CARDS))
+def test_every_card_declares_a_cited_figure_a_rule_over_its_arms_and_both_languages(card):
+    assert re.search(r"\((19|20)\d\d\)", card.paper) and card.figure.text and card.figure.source
+    assert card.figure.value is None or math.isfinite(card.figure.value)
+    for text in (card.claim, card.setup, card.differs):
+        assert text["en"].strip() and CJK.search(text["zh"])
+    assert {card.rule.better, card.rule.worse} <= set(card.arms) and card.rule.better != card.rule.worse
+    assert card.headline is None or card.headline in card.arms
+    assert (ROOT / "pages" / f"{card.link[0]}.py").exists()
+    card.config.validate()
+
+
+@pytest.mark.parametrize("card", list(gallery.CARDS.values()), ids=list(gallery.CARDS))
+def test_each_cards_verdict_rule_on_hand_made_results(card):
+    better, worse = card.rule.better, card.rule.worse
+
+    def seeds(b: list[float], w: list[float]) -> list[dict]:
+        return [{arm: 0.5 for arm in card.arms} | {better: x, worse: y} for x, y in zip(b, w)]
+
+    # 3 seeds × 1,000 test predictions near p = 0.92: sampling noise sqrt(2·0.92·0.08/3000) = 0.70 points
+    clear = card.rule.judge(seeds([0.92, 0.92, 0.92], [0.90, 0.90, 0.90]), 1000)
+    assert clear["verdict"] == "reproduced"
+    assert clear["effect_points"] == pytest.approx(2.0) and clear["noise_points"] == pytest.approx(0.7005, abs=1e-4)
+    within_noise = card.rule.judge(seeds([0.92, 0.92, 0.92], [0.915, 0.915, 0.915]), 1000)
+    assert within_noise["verdict"] == "partly"
+    # a 5-point effect but seeds 2 points apart (sd 0.02): noise 2 points, twice that is 4 < 5: reproduced;
+    # a 3-point effect with the same spread is only "partly"
+    assert card.rule.judge(seeds([0.90, 0.92, 0.94], [0.87, 0.87, 0.87]), 1000)["verdict"] == "reproduced"
+    assert card.rule.judge(seeds([0.88, 0.90, 0.92], [0.87, 0.87, 0.87]), 1000)["verdict"] == "partly"
+    assert card.rule.judge(seeds([0.90, 0.90, 0.90], [0.92, 0.92, 0.92]), 1000)["verdict"] == "not_reproduced"
+    assert card.rule.judge(seeds([0.90] * 3, [0.90] * 3), 1000)["verdict"] == "not_reproduced"
+
+
+def test_one_seed_counts_only_the_sampling_error():
+    judged = Effect("kd", "hard").judge([{"kd": 0.95, "hard": 0.90}], 100)  # sqrt(2·0.95·0.05/100) = 3.08 points
+    assert judged["noise_points"] == pytest.approx(100 * math.sqrt(2 * 0.95 * 0.05 / 100))
+    assert judged["verdict"] == "partly"  # 5 points < 2 × 3.08
+
+
+MALFORMED = {
+    "not json": lambda e: b"{not json",
+    "not utf-8": lambda e: b"\xff\xfe\x00",
+    "a list": lambda e: json.dumps([e]).encode(),
+    "extra key": lambda e: json.dumps({**e, "pickle": "x"}).encode(),
+    "missing key": lambda e: json.dumps({k: v for k, v in e.items() if k != "n"}).encode(),
+    "other format": lambda e: json.dumps({**e, "format": "x"}).encode(),
+    "other card": lambda e: json.dumps({**e, "card": "born-again"}).encode(),
+    "other seed": lambda e: json.dumps({**e, "seed": 1}).encode(),
+    "seed as bool": lambda e: json.dumps({**e, "seed": False}).encode(),
+    "old version": lambda e: json.dumps({**e, "version": 0}).encode(),
+    "accuracy above 1": lambda e: json.dumps({**e, "values": {"hard": 0.8, "kd": 1.5}}).encode(),
+    "NaN accuracy": lambda e: json.dumps({**e, "values": {"hard": 0.8, "kd": float("nan")}}).encode(),
+    "string accuracy": lambda e: json.dumps({**e, "values": {"hard": 0.8, "kd": "0.9"}}).encode(),
+    "other arms": lambda e: json.dumps({**e, "values": {"hard": 0.8, "dkd": 0.9}}).encode(),
+    "n zero": lambda e: json.dumps({**e, "n": 0}).encode(),
+    "n as float": lambda e: json.dumps({**e, "n": 1000.0}).encode(),
+    "negative seconds": lambda e: json.dumps({**e, "seconds": -1.0}).encode(),
+    "too big": lambda e: json.dumps({**e, "pad": "x" * store.MAX_BYTES}).encode(),
+}
+
+
+@pytest.mark.parametrize("damage", list(MALFORMED))
+def test_the_cache_refuses_malformed_files_and_the_seed_runs_again(damage):
+    calls = []
+    card = fake_card(calls, name=f"fake-{re.sub(r'[^a-z]', '-', damage)}")
+    config = card.config
+    path = store.save(card, config, 0, Measurement({"hard": 0.8, "kd": 0.9}, 1000), 1.5)
+    assert store.load(card, config, 0) == (Measurement({"hard": 0.8, "kd": 0.9}, 1000), 1.5)
+    path.write_bytes(MALFORMED[damage](json.loads(path.read_text())))
+    assert store.load(card, config, 0) is None
+    assert result(gallery.run_card(card, (0,), device="cpu")).runs[0].cached is False and calls == [0]
+    assert store.load(card, config, 0) is not None  # rewritten whole
+
+
+def test_a_stop_keeps_finished_seeds_and_the_second_visit_is_cached():
+    calls = []
+    card = fake_card(calls, name="fake-stop")
+    events = gallery.run_card(card, (0, 1, 2), device="cpu")
+    for event in events:
+        if isinstance(event, Partial):
+            break  # the learner pressed Stop after the first seed
+    events.close()
+    assert calls == [0] and [r.seed for r in gallery.cached(card, (0, 1, 2)).runs] == [0]
+    assert result(gallery.run_card(card, (0, 1, 2), device="cpu")).runs[0].cached and calls == [0, 1, 2]
+    start = time.perf_counter()
+    again = result(gallery.run_card(card, (0, 1, 2), device="cpu"))
+    assert time.perf_counter() - start < 1.0 and calls == [0, 1, 2]
+    out = again.to_dict()
+    assert out["per_seed"] == pytest.approx([10.0, 10.1, 10.2]) and out["ours_mean"] == pytest.approx(10.1)
+    assert out["paper_value"] == card.figure.value and out["verdict"] == "reproduced" and out["cached"]
+
+
+def test_cli_lists_runs_and_refuses_an_unknown_card(capsys, monkeypatch):
+    assert cli.main(["gallery", "list"]) == 0
+    assert capsys.readouterr().out.split() == list(gallery.CARDS)
+    calls = []
+    monkeypatch.setattr(gallery, "CARDS", {"fake-cli": fake_card(calls, name="fake-cli")})
+    assert cli.main(["gallery", "run", "all", "--seeds", "0", "1", "--device", "cpu", "--json"]) == 0
+    cards = json.loads(capsys.readouterr().out)["cards"]
+    assert [c["name"] for c in cards] == ["fake-cli"] and calls == [0, 1]
+    assert {"name", "paper_value", "ours_mean", "ours_sd", "per_seed", "verdict", "seconds"} <= set(cards[0])
+    assert cli.main(["gallery", "run", "nope"]) == 2
+    assert "Unknown card 'nope'" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("lang, verdict", [("en", "reproduced"), ("zh", "已复现")])
+def test_page_runs_a_card_live_in_both_languages(app_page, monkeypatch, lang, verdict):
+    calls = []
+    card = fake_card(calls, name=f"fake-page-{lang}")
+    monkeypatch.setattr(gallery, "CARDS", {card.name: card})
+    at = app_page("gallery.py", lang=lang)
+    assert at.title[0].value == ("Paper gallery: classic results, reproduced on a laptop" if lang == "en"
+                                 else "论文结果展：在笔记本上复现经典结论")
+    at.button(key=f"gallery_open_{card.name}").click().run()
+    at.button(key="gallery_run").click().run()
+    finish(at, "gallery")
+    assert not at.exception and not at.error and calls == [0, 1, 2]
+    shown = " ".join(m.value for m in at.markdown)
+    assert verdict in shown and card.claim[lang] in shown
+    metrics = [m.value for m in at.metric]  # the paper's figure beside ours (mean of 10.0, 10.1, 10.2), on the tile too
+    assert "+0.72" in metrics[0] and "+10.10" in metrics[1] and "+10.10" in shown
+    table = at.dataframe[0].value
+    assert list(table.iloc[:, 1].round(2)) == [80.1, 90.2]
+
+
+@pytest.mark.slow
+def test_the_cheapest_card_runs_for_real():
+    card = gallery.CARDS["teacher-assistant"]
+    out = result(gallery.run_card(card, (0,), device="cpu")).to_dict()
+    assert out["verdict"] in ("reproduced", "partly", "not_reproduced") and out["n_test"] == 1000
+    assert 0.5 < out["arms"]["kd"]["mean"] <= 1.0 and 0.5 < out["arms"]["assistant"]["mean"] <= 1.0
+    assert out["ours_mean"] == pytest.approx(100 * (out["arms"]["assistant"]["mean"] - out["arms"]["kd"]["mean"]))
+
+
+def test_a_link_opens_its_card_with_its_seeds_and_hostile_values_are_ignored():
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.query_params.update({"card": "omitted-digit", "seeds": "0,2"})
+    at.run()
+    at.switch_page("pages/gallery.py").run()
+    assert not at.exception and at.multiselect(key="gallery_seeds").value == [0, 2]
+    assert at.subheader[0].value == gallery.CARDS["omitted-digit"].paper
+    assert at.button(key="gallery_run")  # the card is open, ready to run
+
+    hostile = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    hostile.query_params.update({"card": "<script>alert(1)</script>", "seeds": "0,99"})
+    hostile.run()
+    hostile.switch_page("pages/gallery.py").run()
+    assert not hostile.exception and not hostile.subheader  # no card opened
+    assert "out of range" in " ".join(w.value for w in hostile.warning)
+
+
+def test_a_stopped_page_run_keeps_its_finished_seeds(app_page, monkeypatch):
+    calls = []
+    card = fake_card(calls, name="fake-page-stop")
+    quick = card.measure
+
+    def slow(config, seed, data):
+        if seed > 0:
+            time.sleep(2.0)  # time to press Stop after the first seed
+        return (yield from quick(config, seed, data))
+
+    card = dataclasses.replace(card, measure=slow)
+    monkeypatch.setattr(gallery, "CARDS", {card.name: card})
+    at = app_page("gallery.py")
+    at.button(key=f"gallery_open_{card.name}").click().run()
+    at.button(key="gallery_run").click().run()
+    job = at.session_state["live_gallery"]
+    deadline = time.time() + 30
+    while job.partial is None and time.time() < deadline:
+        time.sleep(0.05)
+    job.stop()
+    finish(at, "gallery")
+    assert "Seeds finished before the stop: 1" in " ".join(w.value for w in at.warning)
+    assert [r.seed for r in gallery.cached(card, (0, 1, 2)).runs] == [0]
