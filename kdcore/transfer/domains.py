@@ -117,8 +117,9 @@ def load_npz(source) -> Raw:
     """A domain from an .npz path or its bytes (an upload), validated key by key: sizes, shapes and
     types from the members' headers before any array is loaded, then values (labels, NaN/inf)."""
     label = Path(source).name[:80] if isinstance(source, (str, Path)) else "uploaded file"
-    if isinstance(source, bytes) and len(source) > MAX_NPZ_BYTES:
-        raise ConfigError("file_too_big", file=label, limit=MAX_NPZ_BYTES)
+    size = len(source) if isinstance(source, bytes) else Path(source).stat().st_size if Path(source).is_file() else 0
+    if size > MAX_NPZ_BYTES:
+        raise ConfigError("npz_too_big", file=label, size=size / 2**30, limit=MAX_NPZ_BYTES / 2**30)
     if isinstance(source, (str, Path)):
         try:
             source = bounded.read_capped(source, MAX_NPZ_BYTES)
