@@ -69,7 +69,7 @@ def test_cli_distill_json(capsys):
 
 @pytest.mark.parametrize("args, message", [
     (["--temperature", "0"], "must be in (0, 100], got 0"), (["--alpha", "1.5"], "must be in [0, 1], got 1.5"),
-    (["--epochs", "0"], "epochs must be a whole number in [1, 1000]"), (["--width", "0"], "width must be a whole number in [1, 4096]"), (["--dataset", "nope"], "Unknown dataset 'nope'"), (["--seeds", "x"], "invalid int")])
+    (["--epochs", "0"], "epochs must be a whole number in [1, 1000]"), (["--width", "0"], "width must be a whole number in [1, 4096]"), (["--dataset", "nope"], "Unknown dataset 'nope'"), (["--seeds", "x"], "expected a whole number")])
 def test_cli_bad_options_exit_2_with_one_line(args, message):
     proc = subprocess.run([sys.executable, "-m", "kdcore.cli", "distill", *args], capture_output=True, text=True)
     assert proc.returncode == 2
