@@ -6,6 +6,7 @@ from pathlib import Path
 import streamlit as st
 
 from kdapp import app_params, keep, learner, present
+from kdapp.form import kept
 from kdapp.i18n import LANGUAGES
 from kdapp.ui import t
 
@@ -30,10 +31,13 @@ PAGES = [
     ("practice", "progress.py", "progress", "📊"),
 ]
 PAGES_DIR = Path(__file__).parent / "pages"
+DEVICES = ["auto", "cpu", "cuda"]
 
 with st.sidebar:
-    st.radio(t("common.language"), list(LANGUAGES), format_func=LANGUAGES.get, key="lang", horizontal=True)
-    st.toggle(t("present.toggle"), key="present", help=t("present.toggle_help"))
+    st.radio(t("common.language"), list(LANGUAGES), format_func=LANGUAGES.get, key="lang", horizontal=True,
+             **kept("radio", "lang", "en", list(LANGUAGES)))
+    st.toggle(t("present.toggle"), key="present", help=t("present.toggle_help"),
+              **kept("toggle", "present", False))
 app_params.write()
 present.apply()
 learner.gate()
@@ -45,7 +49,8 @@ for section, file, key, icon in PAGES:
         sections.setdefault(t(f"nav.{section}"), []).append(page)
 
 with st.sidebar:
-    st.selectbox(t("common.device"), ["auto", "cpu", "cuda"], key="device", help=t("common.device_help"))
+    st.selectbox(t("common.device"), DEVICES, key="device", help=t("common.device_help"),
+                 **kept("selectbox", "device", "auto", DEVICES))
     keep.setup()
 
 st.navigation(sections).run()

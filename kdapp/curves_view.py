@@ -8,7 +8,7 @@ from kdcore.data import TestSet
 from kdcore.plots import curves as plots
 from kdcore.plots.lab import learning_curves
 
-from . import export
+from . import export, form
 from .ui import t, test_set
 
 LOG_X = {"temperature", "labelled-fraction"}
@@ -54,7 +54,8 @@ def show_sweep(result) -> None:
     fig = sweep_figure(result)
     export.chart(fig, f"sweep-{config.param}", key="curves_chart")
     xs = [p["x"] for p in result.points]
-    at = st.select_slider(t("curves.curve_at"), xs, key="curves_curve_x") if len(xs) > 1 else xs[0]
+    at = st.select_slider(t("curves.curve_at"), xs, key="curves_curve_x",
+                          **form.kept("select_slider", "curves_curve_x", xs[0], xs)) if len(xs) > 1 else xs[0]
     rows = [row for row in result.curves if row["x"] == at]
     curve_fig = learning_curves(rows, names(config.param), t("curves.curve_title"),
                                 {"x": t("curves.epoch"), "y": t("curves.accuracy")})

@@ -7,11 +7,31 @@ from .share import Setting
 from .ui import t
 
 
+def preset(kind: str, current, options=None) -> dict:
+    """The value argument for a widget whose value lives in st.session_state: its declared default is
+    the session's value, so a widget the browser draws afresh (after a run cut short before it was
+    drawn) shows and sends that value, not the first option or the minimum."""
+    if options is not None and kind != "multiselect" and current not in options:
+        return {}
+    if kind in ("radio", "selectbox"):
+        return {"index": options.index(current)}
+    if kind in ("multiselect", "segmented_control"):
+        return {"default": current}
+    return {"value": current}
+
+
+def kept(kind: str, key: str, fallback, options=None) -> dict:
+    """`preset` for the value st.session_state[key] holds (or `fallback`)."""
+    return preset(kind, st.session_state.get(key, fallback), options)
+
+
 def widget(setting: Setting, where=st, **extra):
     """Draw one setting's widget (its value lives in st.session_state[setting.key])."""
-    common = dict(key=setting.key, help=t(setting.help) if setting.help else None, **extra)
-    label = t(setting.label)
     options = list(setting.choices) if setting.choices is not None else None
+    current = st.session_state.get(setting.key, setting.default)
+    common = dict(key=setting.key, help=t(setting.help) if setting.help else None,
+                  **preset(setting.widget, list(current) if setting.max_items else current, options), **extra)
+    label = t(setting.label)
     if setting.fmt is not None and options is not None:
         common["format_func"] = setting.fmt
     if setting.widget == "slider":

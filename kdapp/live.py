@@ -96,11 +96,16 @@ def progress_text(job: Job, label: str) -> str:
     return label + ("" if left is None else " · " + t("live.time_left", s=max(1, round(left))))
 
 
-@st.fragment(run_every=REFRESH_SECONDS)
 def panel(key: str, label, draw=None) -> None:
     """Progress of the job under `key` while it runs: `label(event) -> str` names the current
     phase, `draw(job)` may add a live chart. When the job ends the whole page reruns once to show
-    the result."""
+    the result. With no job the page has no timer, so an idle page costs the server nothing."""
+    if f"live_{key}" in st.session_state:
+        _ticking_panel(key, label, draw)
+
+
+@st.fragment(run_every=REFRESH_SECONDS)
+def _ticking_panel(key: str, label, draw) -> None:
     job = st.session_state.get(f"live_{key}")
     if job is None:
         return

@@ -2,7 +2,7 @@
 in a sandbox; drafts and attempts survive page changes and reloads (kdapp.code_box)."""
 import streamlit as st
 
-from kdapp import code_box, coding_view, share
+from kdapp import code_box, coding_view, form, share
 from kdapp import drill_widgets as dw
 from kdapp.share import Setting
 from kdapp.ui import lang, show_error, t
@@ -17,7 +17,8 @@ st.title(t("coding.title"))
 st.caption(t("coding.intro"))
 share.restore("coding", SCHEMA)
 exercise = by_id[st.radio(t("coding.pick"), list(by_id), format_func=lambda i: by_id[i].title[lang()],
-                          key="coding_exercise", horizontal=True)]
+                          key="coding_exercise", horizontal=True,
+                          **form.kept("radio", "coding_exercise", exercises[0].id, list(by_id)))]
 share.publish(SCHEMA)
 refused = sandbox.refusal(st.get_option("server.address"))
 

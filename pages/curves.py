@@ -55,6 +55,7 @@ def sweep_form() -> SweepConfig | None:
     """The sweep settings; returns a config when the learner presses Run."""
     busy = live.running("curves")
     st.selectbox(t("curves.param"), list(PARAMS), key="curves_param", on_change=reset_values, disabled=busy,
+                 **form.kept("selectbox", "curves_param", "temperature", list(PARAMS)),
                  format_func=lambda p: t(f"curves.param_{p}"))
     keep_valid_values()
     with st.form("curves_form", border=True):

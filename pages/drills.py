@@ -2,7 +2,7 @@
 import streamlit as st
 
 from kdapp import drill_widgets as dw
-from kdapp import mock_view, share
+from kdapp import form, mock_view, share
 from kdapp.share import Setting
 from kdapp.ui import show_error, t
 from kdcore.drills import scheduler
@@ -22,7 +22,7 @@ pool, content_lang = dw.filters(questions)
 by_id = {q.id: q for q in questions}
 share.restore("drills", SCHEMA)
 mode = st.segmented_control(t("drills.mode"), MODES, format_func=lambda m: t(f"drills.mode_{m}"), key="drill_mode",
-                            required=True)
+                            required=True, **form.kept("segmented_control", "drill_mode", "flashcards"))
 share.publish(SCHEMA)
 if not pool:
     st.warning(t("drills.no_match"))

@@ -2,7 +2,7 @@
 paper's figure beside ours and a verdict fixed before the run; cards run live and are cached."""
 import streamlit as st
 
-from kdapp import gallery_view, live, share
+from kdapp import form, gallery_view, live, share
 from kdapp.share import Setting
 from kdapp.ui import device_name, show_error, t
 from kdcore import gallery
@@ -23,7 +23,7 @@ if ended is not None:
         st.session_state["gallery_stopped"] = len(kept.runs)
 busy = live.running("gallery")
 seeds = tuple(st.multiselect(t("gallery.seeds"), list(range(5)), key="gallery_seeds", help=t("gallery.seeds_help"),
-                             disabled=busy)) or (0,)
+                             disabled=busy, **form.kept("multiselect", "gallery_seeds", [0, 1, 2]))) or (0,)
 device = device_name()
 try:
     opened = st.session_state.get("gallery_card")

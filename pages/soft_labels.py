@@ -65,7 +65,8 @@ def picker(data, teacher) -> list[int]:
     st.image(list(pixels), width=48, caption=[f"#{i}" for i in shown])
     options = list(dict.fromkeys(shown + chosen))
     label = lambda i: t("soft_labels.image_option", index=i, label=data.classes[data.y_test[i]])  # noqa: E731
-    return st.multiselect(t("soft_labels.images"), options, key="soft_images", format_func=label, max_selections=8)
+    return st.multiselect(t("soft_labels.images"), options, key="soft_images", format_func=label, max_selections=8,
+                          **form.kept("multiselect", "soft_images", chosen))
 
 
 @st.fragment

@@ -68,6 +68,9 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+SERVER_PIDS: dict[str, int] = {}  # app_url → the server's process id (for tests that measure the server)
+
+
 @pytest.fixture(scope="session")
 def app_url():
     """A real Streamlit server on localhost for browser tests."""
@@ -78,6 +81,7 @@ def app_url():
          "--server.port", str(port), "--server.address", "127.0.0.1"],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
+    SERVER_PIDS[url] = proc.pid
     deadline = time.time() + 60
     while time.time() < deadline:
         try:

@@ -35,6 +35,8 @@ def test_a_finished_run_survives_a_reload_and_stays_in_this_browser(page, browse
     page.locator(result).first.wait_for(timeout=120_000)  # the result is back, in Chinese
     wait_idle(page)
     assert "lang=zh" in page.url
+    kept = parse_qs(urlparse(page.url).query)
+    assert all(kept.get(k) == v for k, v in parse_qs(settings).items())  # no setting fell back to its minimum
     shots(page, name)
     other = browser.new_context(viewport={"width": 1280, "height": 1400}).new_page()  # another learner, same link
     other.goto(link)

@@ -92,9 +92,9 @@ def test_browser_cards_and_comparison(page, app_url):
             break
     option.click()
     page.get_by_role("button", name="Run comparison").click()
-    page.get_by_text("Results").wait_for(timeout=240_000)
+    page.get_by_text("Results", exact=True).wait_for(timeout=240_000)
     wait_idle(page, 240_000)
-    scroll_to(page.get_by_text("Results"))
+    scroll_to(page.get_by_text("Results", exact=True))
     screenshot(page, "methods_results")
     scroll_to(page.get_by_text("Seconds per run").last)
     screenshot(page, "methods_chart")

@@ -17,7 +17,8 @@ def run(args) -> int:
            "--server.address", args.address]
     if args.headless:
         cmd += ["--server.headless", "true"]
-    env = dict(os.environ, STREAMLIT_BROWSER_GATHER_USAGE_STATS="false")
+    env = dict(os.environ, STREAMLIT_BROWSER_GATHER_USAGE_STATS="false",  # and see .streamlit/config.toml
+               STREAMLIT_GLOBAL_DISABLE_WIDGET_STATE_DUPLICATION_WARNING="true")
     if args.classroom:
         env["KDLAB_CLASSROOM"] = "1"
     return subprocess.call(cmd, env=env)
