@@ -59,6 +59,8 @@ def test_a_coding_draft_survives_another_page_and_a_reload(page, app_url):
     page.keyboard.press("Tab")
     page.keyboard.type("scale = 2  # mine")
     page.wait_for_timeout(2500)  # the editor sends its text after a pause in typing
+    page.locator("h1").first.click()  # leaving the editor sends it once more (a rerun): let that finish first,
+    wait_idle(page)                   # or Streamlit may drop a navigation clicked during it
     page.get_by_role("link", name="蒸馏实验室").first.click()  # another page of the app, same session
     page.get_by_text("三步").first.wait_for(timeout=120_000)
     page.reload()
