@@ -40,7 +40,7 @@ def measure(config, names, ks, seeds) -> None:
     c = result.config
     print(f"\n{c.source} → {Path(c.target).name}, {c.size} px, {c.family} width {c.width}, align={c.align}, "
           f"source/DANN steps {c.source_steps} ({c.schedule}, lr {c.lr:g}), target steps {c.target_steps}, "
-          f"seeds {seeds}; target test: {result.target_description}; source model on its own test: "
+          f"seeds {seeds}; target test: {result.target_test.describe()}; source model on its own test: "
           f"{100 * result.source_accuracy:.1f}%; label-free runs stop at their best source-validation checkpoint")
     print("| strategy | k | target accuracy % | per seed | oracle % (cheating) | wall s / run |\n|---|---|---|---|---|---|")
     for r in result.rows:

@@ -9,7 +9,7 @@ from kdcore.plots import transfer as plots
 from kdcore.transfer import STRATEGIES, domains, features
 from kdcore.transfer.readout import readout
 
-from .ui import show_error, t
+from .ui import show_error, t, test_set
 
 PAPER = {"source-only": 52.25, "adversarial": 76.66}  # Ganin & Lempitsky 2015, MNIST → MNIST-M, Table 2
 
@@ -117,7 +117,7 @@ def feature_views(result) -> None:
 def show_result(result, oracle: bool) -> None:
     c = result.config
     st.success(t("transfer.done", source=domain_label(c.source), target=domain_label(c.target),
-                 test=result.target_description, source_accuracy=100 * result.source_accuracy))
+                 test=test_set(result.target_test), source_accuracy=100 * result.source_accuracy))
     st.caption(t("transfer.recipe", size=c.size, family=c.family, steps=c.source_steps, schedule=c.schedule, lr=c.lr))
     st.dataframe(results_table(result, oracle), hide_index=True, key="transfer_table")
     st.caption(t("transfer.selection_oracle" if oracle else "transfer.selection"))

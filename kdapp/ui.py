@@ -4,7 +4,7 @@ import time
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
-from kdcore.data import TestSet
+from kdcore.data import TestSet, test_set_of
 from kdcore.errors import KDLabError
 from kdcore.events import Done
 
@@ -27,12 +27,9 @@ def t(key: str, **fmt) -> str:
     return text(key, lang(), **fmt)
 
 
-def test_set(value: TestSet | dict | str) -> str:
-    """A result's test set in the learner's language: a TestSet, its JSON form (TestSet.to_dict), or a
-    free description (shown as it is)."""
-    if isinstance(value, dict):
-        value = TestSet(value["kind"], value["name"], value["n"]) if "kind" in value else value["text"]
-    return value if isinstance(value, str) else describe_test_set(value, lang())
+def test_set(value: TestSet | dict) -> str:
+    """A result's test set in the learner's language: a TestSet or its JSON form (TestSet.to_dict)."""
+    return describe_test_set(test_set_of(value) if isinstance(value, dict) else value, lang())
 
 
 def device_name() -> str:

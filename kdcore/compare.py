@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass
 from . import methods, models, registry
 from .config import MethodConfig, RunConfig, StudentConfig
 from .core import open_run, train_student
-from .data import TestSet, json_test_set
+from .data import TestSet
 from .events import Done, Partial
 from .teacher import resolve
 
@@ -43,7 +43,7 @@ class CompareConfig:
 @dataclass(eq=False)
 class CompareResult:
     config: CompareConfig
-    test_set: TestSet | str
+    test_set: TestSet
     teacher_accuracy: float
     rows: list[dict]  # method, mean, sd, per_seed [accuracy per seed], seconds (mean wall s per run), cpu_seconds
     seconds: float
@@ -51,7 +51,7 @@ class CompareResult:
     def to_dict(self) -> dict:
         """JSON-ready: `results` (baseline first) and `baseline` (the hard-label row)."""
         return {"results": self.rows, "baseline": self.rows[0], "teacher_accuracy": self.teacher_accuracy,
-                "seeds": list(self.config.run.seeds[:len(self.rows[0]["per_seed"])]), "test_set": json_test_set(self.test_set), "seconds": self.seconds,
+                "seeds": list(self.config.run.seeds[:len(self.rows[0]["per_seed"])]), "test_set": self.test_set.to_dict(), "seconds": self.seconds,
                 "config": asdict(self.config)}
 
 

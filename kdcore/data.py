@@ -47,16 +47,9 @@ class TestSet:
         return {"kind": self.kind, "name": self.name, "n": self.n, "text": self.describe()}
 
 
-def json_test_set(value: "TestSet | str") -> dict:
-    """A result's test set for JSON: TestSet.to_dict(), or {"text": ...} for a free description."""
-    return value.to_dict() if isinstance(value, TestSet) else {"text": value}
-
-
-def test_set_of(value: dict) -> "TestSet | str":
-    """The inverse of json_test_set; raises KeyError or TypeError for a malformed dict."""
-    if "kind" in value:
-        return TestSet(str(value["kind"]), str(value["name"]), int(value["n"]))
-    return str(value["text"])
+def test_set_of(value: dict) -> TestSet:
+    """The inverse of TestSet.to_dict; raises KeyError or TypeError for a malformed dict."""
+    return TestSet(str(value["kind"]), str(value["name"]), int(value["n"]))
 
 
 @dataclass(frozen=True, eq=False)
@@ -69,12 +62,12 @@ class Dataset:
     classes: tuple[str, ...]
     mean: tuple[float, ...]  # per channel, in [0, 1] pixel units, used to normalise
     std: tuple[float, ...]
-    test_set: TestSet | str  # shown next to every accuracy; a str only from transfer's derived domains
+    test_set: TestSet  # shown next to every accuracy
 
     @property
     def test_description(self) -> str:
         """The test set in English, e.g. "official MNIST test set (10,000)" (runners' JSON outputs)."""
-        return self.test_set if isinstance(self.test_set, str) else self.test_set.describe()
+        return self.test_set.describe()
 
     @property
     def in_shape(self) -> tuple[int, int, int]:
@@ -131,8 +124,8 @@ def make_dataset(name, x_train, y_train, x_test, y_test, classes, scale, test_se
     xtr, xte = _tensor_images(x_train, scale), _tensor_images(x_test, scale)
     mean = xtr.mean(dim=(0, 2, 3))
     std = xtr.std(dim=(0, 2, 3)).clamp_min(1e-6)
-    norm = lambda x: (x - mean.view(1, -1, 1, 1)) / std.view(1, -1, 1, 1)  # noqa: E731
-    labels = lambda y: torch.tensor(np.asarray(y), dtype=torch.int64)  # noqa: E731
+    norm = lambda x: (x - mean.view(1, -1, 1, 1)) / std.view(1, -1, 1, 1)
+    labels = lambda y: torch.tensor(np.asarray(y), dtype=torch.int64)
     return Dataset(name, norm(xtr), labels(y_train), norm(xte), labels(y_test), classes,
                    tuple(mean.tolist()), tuple(std.tolist()), test_set)
 

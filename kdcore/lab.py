@@ -15,7 +15,7 @@ import torch
 from . import profile, readout
 from .config import MethodConfig, RunConfig
 from .core import agreement, open_run, train_student
-from .data import TestSet, json_test_set, test_set_of
+from .data import TestSet, test_set_of
 from .events import Done, Partial, Phase, recorded
 from .teacher import Teacher
 
@@ -25,7 +25,7 @@ HARD = MethodConfig("hard", ())
 @dataclass(eq=False)
 class LabResult:
     config: RunConfig
-    test_set: TestSet | str
+    test_set: TestSet
     teacher: Teacher
     teacher_profile: dict  # params, flops, latency_ms
     student_profile: dict
@@ -59,7 +59,7 @@ class LabResult:
                 "teacher_flops": self.teacher_profile["flops"], "student_flops": self.student_profile["flops"],
                 "teacher_latency_ms": self.teacher_profile["latency_ms"],
                 "student_latency_ms": self.student_profile["latency_ms"],
-                "teacher_cached": self.teacher.cached, "test_set": json_test_set(self.test_set),
+                "teacher_cached": self.teacher.cached, "test_set": self.test_set.to_dict(),
                 "seconds": self.seconds, "config": asdict(self.config), **self.readout()}
 
 
@@ -67,7 +67,7 @@ def to_state(result: LabResult) -> dict:
     """Plain data (kdcore.saved) from which `from_state` rebuilds everything the Lab page shows:
     the teacher's test logits and the distilled student's weights, but not the teacher's model."""
     teacher = result.teacher
-    return {"config": asdict(result.config), "test_set": json_test_set(result.test_set),
+    return {"config": asdict(result.config), "test_set": result.test_set.to_dict(),
             "teacher": {"test_logits": teacher.test_logits.cpu(), "test_accuracy": teacher.test_accuracy,
                         "seconds": teacher.seconds, "cached": teacher.cached, "curve": teacher.curve},
             "teacher_profile": result.teacher_profile, "student_profile": result.student_profile,

@@ -18,7 +18,6 @@ import torch
 
 from .config import MethodConfig, RunConfig, StudentConfig
 from .core import open_run, train_student
-from .data import json_test_set
 from .events import Done
 from .lab import HARD
 from .schema import Range
@@ -91,6 +90,6 @@ def run_omit(config: OmitConfig, data=None):
     means = {key: statistics.fmean(row[key] for row in per_seed) for key in per_seed[0] if key != "seed"}
     result = {"digit": digit, **means, "teacher_accuracy_on_digit": _scores(teacher.test_logits, data.y_test, digit, 0.0)["on_digit"],
               "digit_test_images": int((data.y_test == digit).sum()), "transfer_set_size": int(keep.sum()),
-              "test_set": json_test_set(data.test_set), "per_seed": per_seed, "seconds": time.perf_counter() - start,
+              "test_set": data.test_set.to_dict(), "per_seed": per_seed, "seconds": time.perf_counter() - start,
               "config": dataclasses.asdict(config)}
     yield Done(result=result)

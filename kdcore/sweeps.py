@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from . import cache
 from .config import RunConfig, StudentConfig
 from .core import open_run, train_student
-from .data import TestSet, json_test_set, test_set_of
+from .data import TestSet, test_set_of
 from .errors import ConfigError
 from .events import Done, Partial, recorded
 from .lab import HARD
@@ -52,12 +52,12 @@ class SweepResult:
     baseline_points: list[dict]  # hard-label student, same shape
     curves: list[dict]  # phase, x, seed, epoch, accuracy (per-epoch learning curves)
     teacher_accuracy: float
-    test_set: TestSet | str
+    test_set: TestSet
     seconds: float | None  # None while the sweep is still running (a Partial result)
 
     def to_dict(self) -> dict:
         return {"param": self.config.param, "points": self.points, "baseline_points": self.baseline_points,
-                "teacher_accuracy": self.teacher_accuracy, "test_set": json_test_set(self.test_set),
+                "teacher_accuracy": self.teacher_accuracy, "test_set": self.test_set.to_dict(),
                 "seconds": self.seconds, "base": dataclasses.asdict(self.config.base)}
 
 
@@ -67,7 +67,7 @@ def to_state(result: SweepResult) -> dict:
     return {"param": config.param, "values": config.values, "seeds": config.seeds,
             "base": dataclasses.asdict(config.base), "points": result.points, "baseline_points": result.baseline_points,
             "curves": result.curves, "teacher_accuracy": result.teacher_accuracy,
-            "test_set": json_test_set(result.test_set), "seconds": result.seconds}
+            "test_set": result.test_set.to_dict(), "seconds": result.seconds}
 
 
 def from_state(state: dict) -> SweepResult:

@@ -21,7 +21,7 @@ DEFAULTS = TransferConfig()
 
 def _text(result) -> str:
     c = result.config
-    lines = [(f"{c.source} → {c.target} (target test: {result.target_description}; "
+    lines = [(f"{c.source} → {c.target} (target test: {result.target_test.describe()}; "
               f"source model on its own test set: {100 * result.source_accuracy:.1f}%)"),
              (f"{c.size} px, {c.family} width {c.width}, {c.source_steps} source steps, {c.schedule} lr {c.lr:g}; "
               f"label-free runs stop at their best source-validation checkpoint"),

@@ -25,6 +25,7 @@ import io
 import math
 import os
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -60,13 +61,14 @@ MAX_IMAGE_PIXELS = 256 * 256
 class Raw:
     """A domain before normalisation: float images (N, C, H, W) in [0, 1] and int64 labels."""
 
-    def __init__(self, name, x_train, y_train, x_test, y_test, description):
-        self.name, self.description = name, description
+    def __init__(self, name, x_train, y_train, x_test, y_test, test_set: data.TestSet):
+        self.name, self.test_set = name, test_set
         self.x_train, self.y_train, self.x_test, self.y_test = x_train, y_train, x_test, y_test
 
     def map(self, fn, name=None) -> "Raw":
-        description = f"{name} version of the {self.description}" if name else self.description
-        return Raw(name or self.name, fn(self.x_train, 0), self.y_train, fn(self.x_test, 1), self.y_test, description)
+        """`fn(images, split)` applied to both splits; a `name` derives a new domain ("inverted mnist5k")."""
+        test_set = replace(self.test_set, name=f"{name} {self.test_set.name}") if name else self.test_set
+        return Raw(name or self.name, fn(self.x_train, 0), self.y_train, fn(self.x_test, 1), self.y_test, test_set)
 
 
 def is_file(name) -> bool:
@@ -74,7 +76,7 @@ def is_file(name) -> bool:
 
 
 def _from_dataset(d: data.Dataset) -> Raw:
-    return Raw(d.name, d.pixels(d.x_train), d.y_train, d.pixels(d.x_test), d.y_test, d.test_description)
+    return Raw(d.name, d.pixels(d.x_train), d.y_train, d.pixels(d.x_test), d.y_test, d.test_set)
 
 
 def _check_images(shape: tuple, dtype: np.dtype, what: str, source: str) -> None:
@@ -146,7 +148,7 @@ def load_npz(source) -> Raw:
         raise ConfigError("npz_too_few", file=label, train=len(x_train), test=len(x_test))
     if len(torch.unique(y_train)) < 2:
         raise ConfigError("npz_one_class", file=label)
-    return Raw(Path(label).stem, x_train, y_train, x_test, y_test, f"{label} test set ({len(y_test):,})")
+    return Raw(Path(label).stem, x_train, y_train, x_test, y_test, data.TestSet("official", label, len(y_test)))
 
 
 def store_upload(payload: bytes) -> str:
@@ -179,7 +181,8 @@ def _torchvision(name: str, root: Path) -> Raw:
     except Exception as err:
         raise DataUnavailable("domain_offline", name=name.upper(), root=root) from err
     return Raw(name, _images(xtr, "images", name), torch.from_numpy(ytr.astype(np.int64)),
-               _images(xte, "images", name), torch.from_numpy(yte.astype(np.int64)), f"official {name.upper()} test set ({len(yte):,})")
+               _images(xte, "images", name), torch.from_numpy(yte.astype(np.int64)),
+               data.TestSet("official", name.upper(), len(yte)))
 
 
 def crop_to_ink(x: torch.Tensor) -> torch.Tensor:
@@ -295,7 +298,7 @@ def _mnist_m(data_dir) -> Raw:
         raise DataUnavailable("mnist_m_missing", where=root / MNIST_M_FILES[0], keys=", ".join(NPZ_KEYS))
     domain = load_npz(str(path))
     return Raw(MNIST_M, domain.x_train, domain.y_train, domain.x_test, domain.y_test,
-               f"MNIST-M test set ({len(domain.y_test):,})")
+               data.TestSet("official", "MNIST-M", len(domain.y_test)))
 
 
 def raw(name, *, data_dir=None) -> Raw:
@@ -337,10 +340,10 @@ def prepare(name, *, size: int = 16, align: bool = True, channels: int = 1, data
     domain = _derive(name, base) if not is_file(name) else base
     to_channels = (lambda x, _: x.expand(-1, channels, -1, -1)) if _grey(domain.x_train) else (lambda x, _: x)
     domain = domain.map(to_channels)
-    as_hwc = lambda x: x.permute(0, 2, 3, 1).numpy()  # noqa: E731  make_dataset wants (N, H, W, C)
+    as_hwc = lambda x: x.permute(0, 2, 3, 1).numpy()
     classes = tuple(str(i) for i in range(int(max(domain.y_train.max(), domain.y_test.max())) + 1))
     return data.make_dataset(domain.name, as_hwc(domain.x_train), domain.y_train.numpy(), as_hwc(domain.x_test),
-                             domain.y_test.numpy(), classes, 1.0, domain.description)
+                             domain.y_test.numpy(), classes, 1.0, domain.test_set)
 
 
 def channels_of(name, data_dir=None) -> int:

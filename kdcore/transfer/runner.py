@@ -10,6 +10,7 @@ import time
 from dataclasses import dataclass, field
 
 from .. import device as devices
+from ..data import TestSet
 from ..errors import ConfigError
 from ..events import Done, Epoch, Partial, Stages
 from . import budget, domains, strategies
@@ -23,16 +24,16 @@ class TransferResult:
     config: TransferConfig
     rows: list  # [{strategy, k, mean, sd, per_seed, seconds[, oracle_mean, oracle_per_seed]}], accuracies in [0, 1]
     source_accuracy: float  # the source model on the source's own test set (seed of the first run)
-    source_description: str
-    target_description: str
+    source_test: TestSet  # what the source and target accuracies are measured on
+    target_test: TestSet
     adversarial_curve: list = field(default_factory=list)  # [{step, domain_accuracy, eval_accuracy, source_val_accuracy, lambd}] first seed
     models: dict = field(default_factory=dict)  # "source-only" and each strategy at its largest k, first seed
     source: object = None  # the two Datasets, for the feature views
     target: object = None
 
     def to_dict(self) -> dict:
-        return {"source": self.config.source, "target": self.config.target, "source_test": self.source_description,
-                "target_test": self.target_description, "source_accuracy": self.source_accuracy,
+        return {"source": self.config.source, "target": self.config.target, "source_test": self.source_test.to_dict(),
+                "target_test": self.target_test.to_dict(), "source_accuracy": self.source_accuracy,
                 "config": strategies.config_dict(self.config), "results": self.rows,
                 "adversarial_curve": self.adversarial_curve, "selection": SELECTION}
 
@@ -108,7 +109,7 @@ def compare(config: TransferConfig, names, ks, seeds, pair=None):
 
     def result():
         return TransferResult(config, _rows(runs, scores, seconds, oracles), source_accuracy,
-                              source.test_description, target.test_description, curve, models, source, target)
+                              source.test_set, target.test_set, curve, models, source, target)
     for i, (seed, (name, k)) in enumerate((seed, run) for seed in seeds for run in per_seed):
         first = seed == seeds[0]
         yield stages.phase(i, name, seed=seed, x=k)
