@@ -82,5 +82,7 @@ def test_a_mock_interview_in_progress_survives_a_reload(page, app_url):
     question = page.locator("h4").first.inner_text()
     page.reload()
     page.get_by_text("⏱").first.wait_for(timeout=60_000)
+    page.locator("h4").first.wait_for(timeout=120_000)  # the question is drawn after the clock
+    wait_idle(page)
     assert page.locator("h4").first.inner_text() == question
     shots(page, "mock")

@@ -104,7 +104,7 @@ def test_lab_result_round_trips_through_plain_data(tmp_path):
 
 def test_sweep_result_round_trips_through_plain_data(tmp_path):
     result = SweepResult(SweepConfig(values=(1.0, 4.0), seeds=(0,)), [{"x": 1.0, "mean": 0.9, "sd": 0.0, "per_seed": [0.9]}],
-                         [{"x": 1.0, "mean": 0.8, "sd": 0.0, "per_seed": [0.8]}], [], 0.97, "a free description", None)
+                         [{"x": 1.0, "mean": 0.8, "sd": 0.0, "per_seed": [0.8]}], [], 0.97, TestSet("held-out", "mnist5k digits", 1000), None)
     views = saved.SavedViews(TOKEN, tmp_path)
     views.save("curves", sweeps.to_state(result))
     back = sweeps.from_state(views.load("curves"))
