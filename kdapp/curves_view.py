@@ -7,11 +7,28 @@ from kdcore import readout
 from kdcore.data import TestSet
 from kdcore.plots import curves as plots
 from kdcore.plots.lab import learning_curves
+from kdcore.sweeps import DEFAULT_VALUES
 
 from . import export, form
 from .ui import t, test_set
 
 LOG_X = {"temperature", "labelled-fraction"}
+
+
+GRIDS = {"temperature": (0.5, 1.0, 2.0, 3.0, 4.0, 6.0, 8.0, 12.0, 16.0, 20.0),
+         "alpha": (0.0, 0.1, 0.25, 0.5, 0.75, 0.9, 1.0),
+         "labelled-fraction": (0.01, 0.02, 0.03, 0.05, 0.1, 0.2, 0.3, 0.5, 1.0)}  # values a learner can pick
+
+
+def reset_values() -> None:
+    st.session_state["curves_values"] = list(DEFAULT_VALUES[st.session_state["curves_param"]])
+
+
+def keep_valid_values() -> None:
+    """Values from a link must belong to the current parameter's grid (multiselect options)."""
+    grid = GRIDS[st.session_state["curves_param"]]
+    kept = [v for v in st.session_state["curves_values"] if v in grid]
+    st.session_state["curves_values"] = kept or list(DEFAULT_VALUES[st.session_state["curves_param"]])
 
 
 def names(param: str) -> dict:

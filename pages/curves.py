@@ -3,6 +3,7 @@ curves, and the omitted-digit experiment; runs are live, stoppable and cached by
 import streamlit as st
 
 from kdapp import curves_view, form, keep, live, share, shared
+from kdapp.curves_view import GRIDS
 from kdapp.share import Setting
 from kdapp.ui import device_name, show_error, t
 from kdcore import data as datasets
@@ -11,9 +12,6 @@ from kdcore.errors import KDLabError
 from kdcore.omit import OmitConfig, run_omit
 from kdcore.sweeps import DEFAULT_VALUES, PARAMS, SweepConfig, run_sweep
 
-GRIDS = {"temperature": (0.5, 1.0, 2.0, 3.0, 4.0, 6.0, 8.0, 12.0, 16.0, 20.0),
-         "alpha": (0.0, 0.1, 0.25, 0.5, 0.75, 0.9, 1.0),
-         "labelled-fraction": (0.01, 0.02, 0.03, 0.05, 0.1, 0.2, 0.3, 0.5, 1.0)}  # values a learner can pick
 BASE, OMIT = SweepConfig().base, OmitConfig()
 SCHEMA = {  # URL name → setting, declared once
     "param": Setting("curves_param", str, "temperature", choices=tuple(PARAMS)),
@@ -40,24 +38,13 @@ SCHEMA = {  # URL name → setting, declared once
 SWEEP_FIELDS = {name: SCHEMA[name] for name in ("dataset", "epochs", "width", "T", "alpha", "frac")}
 
 
-def reset_values() -> None:
-    st.session_state["curves_values"] = list(DEFAULT_VALUES[st.session_state["curves_param"]])
-
-
-def keep_valid_values() -> None:
-    """Values from a link must belong to the current parameter's grid (multiselect options)."""
-    grid = GRIDS[st.session_state["curves_param"]]
-    kept = [v for v in st.session_state["curves_values"] if v in grid]
-    st.session_state["curves_values"] = kept or list(DEFAULT_VALUES[st.session_state["curves_param"]])
-
-
 def sweep_form() -> SweepConfig | None:
     """The sweep settings; returns a config when the learner presses Run."""
     busy = live.running("curves")
-    st.selectbox(t("curves.param"), list(PARAMS), key="curves_param", on_change=reset_values, disabled=busy,
+    st.selectbox(t("curves.param"), list(PARAMS), key="curves_param", on_change=curves_view.reset_values, disabled=busy,
                  **form.kept("selectbox", "curves_param", "temperature", list(PARAMS)),
                  format_func=lambda p: t(f"curves.param_{p}"))
-    keep_valid_values()
+    curves_view.keep_valid_values()
     with st.form("curves_form", border=True):
         c1, c2, c3 = st.columns(3)
         c1.multiselect(t("curves.values"), GRIDS[st.session_state["curves_param"]], key="curves_values", disabled=busy)
