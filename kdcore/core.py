@@ -20,6 +20,7 @@ from .data import Dataset
 from .device import resolve
 from .events import Stages
 from .methods import Distiller
+from .rng import seeded
 from .teacher import Teacher, is_cached, train_teacher
 from .train import fit, predict_logits
 
@@ -39,11 +40,11 @@ class Core:
 
     def new_student(self, seed: int, family: str | None = None, width: int | None = None) -> nn.Module:
         """A fresh, seeded student (default: the configured family and width)."""
-        torch.manual_seed(seed)
         student = self.config.student
         if family is None:
             family, width = student.family, student.width
-        return models.build(family, self.data.in_shape, self.data.num_classes, width)
+        with seeded(seed):
+            return models.build(family, self.data.in_shape, self.data.num_classes, width)
 
     def fit(self, model: nn.Module, method: Distiller, seed: int, *, labelled: torch.Tensor,
             teacher_logits: torch.Tensor | None = None, keep: torch.Tensor | None = None, evaluate: bool = True):

@@ -8,6 +8,7 @@ a spatial map (B, C', H', W') where the model has one, and always the penultimat
 from torch import nn
 
 from .errors import ConfigError
+from .rng import Dropout
 from .schema import Choice, Range
 
 WIDTH = Range(1, 4096, integer=True)  # hidden units (mlp) or first-layer channels (cnn, teacher-cnn)
@@ -36,8 +37,8 @@ class TeacherCNN(ConvNet):
             nn.Conv2d(channels, width, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
             nn.Conv2d(width, 2 * width, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2))
         flat = 2 * width * (height // 4) * (width_px // 4)
-        self.hidden = nn.Sequential(nn.Flatten(), nn.Dropout(0.25), nn.Linear(flat, hidden), nn.ReLU())
-        self.head = nn.Sequential(nn.Dropout(0.25), nn.Linear(hidden, num_classes))
+        self.hidden = nn.Sequential(nn.Flatten(), Dropout(0.25), nn.Linear(flat, hidden), nn.ReLU())
+        self.head = nn.Sequential(Dropout(0.25), nn.Linear(hidden, num_classes))
 
 
 

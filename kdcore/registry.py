@@ -3,6 +3,7 @@ training schemes (kdcore.schemes). `train(core, MethodConfig, seed)` trains a st
 nothing else in kdcore needs to know which kind a name is."""
 from . import methods, schemes
 from .errors import ConfigError
+from .rng import seeded
 
 ENTRIES = {**methods.METHODS, **schemes.SCHEMES}
 
@@ -25,6 +26,7 @@ def train(core, method, seed: int, keep=None, evaluate: bool = True):
     if method.name in schemes.SCHEMES:
         return (yield from cls(**method.params).train(core, seed))
     labelled = core.labelled(seed, None if keep is None else core.data.y_train[keep])
-    student = core.new_student(seed)
-    distiller = methods.build(method.name, student, core.teacher.model, core.data.in_shape, **method.params)
+    with seeded(seed):  # the student's weights, then the method's own (regressors, projections)
+        student = core.new_student(seed)
+        distiller = methods.build(method.name, student, core.teacher.model, core.data.in_shape, **method.params)
     return (yield from core.fit(student, distiller, seed, labelled=labelled, keep=keep, evaluate=evaluate))

@@ -18,6 +18,7 @@ from .config import TeacherConfig
 from .data import Dataset
 from .events import Epoch, curve_row
 from .methods import HardLabels
+from .rng import seeded
 from .train import fit, predict_logits
 
 __all__ = ["Teacher", "TeacherConfig", "train_teacher", "get_teacher", "is_cached", "resolve", "RECIPES"]
@@ -106,8 +107,8 @@ def train_teacher(config: TeacherConfig, data: Dataset, device="cpu"):
     if entry is not None:
         return _restore(entry, data)
     recipe, config = recipe_of(config, data), resolve(config, data)
-    torch.manual_seed(config.seed)
-    model = models.build(config.family, data.in_shape, data.num_classes, config.width)
+    with seeded(config.seed):
+        model = models.build(config.family, data.in_shape, data.num_classes, config.width)
     curve, start = [], time.perf_counter()
     eval_x, eval_y = data.x_test[:1000], data.y_test[:1000]  # live curve on a slice; final number on all
     smoothing = recipe["label_smoothing"]

@@ -15,6 +15,7 @@ import torch.nn.functional as F
 
 from . import models, profile
 from .methods.kd import KD, softened_kl
+from .rng import seeded
 from .transfer.adversarial import reverse_gradient
 
 
@@ -59,9 +60,9 @@ def reversal(lambd: float, shift: float = 2.0, steps: int = 200, seed: int = 0) 
     Returns the label boundary w·x + c = 0, the angle of w from the horizontal, accuracies on both
     domains and the domain classifier's accuracy (0.5: the feature no longer tells the domains apart)."""
     toy = domains(shift, seed=seed)
-    torch.manual_seed(seed)
-    feature, label_head = torch.nn.Linear(2, 1), torch.nn.Linear(1, 1)
-    domain_head = torch.nn.Sequential(torch.nn.Linear(1, 8), torch.nn.ReLU(), torch.nn.Linear(8, 1))
+    with seeded(seed):
+        feature, label_head = torch.nn.Linear(2, 1), torch.nn.Linear(1, 1)
+        domain_head = torch.nn.Sequential(torch.nn.Linear(1, 8), torch.nn.ReLU(), torch.nn.Linear(8, 1))
     params = [*feature.parameters(), *label_head.parameters(), *domain_head.parameters()]
     optimiser = torch.optim.Adam(params, lr=0.05)
     both = torch.cat([toy["source"], toy["target"]])  # (4n, 2)

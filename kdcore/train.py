@@ -18,6 +18,7 @@ from .errors import ConfigError
 from .events import Epoch, Step
 from .methods import Distiller, HardLabels
 from .profile import flops
+from .rng import use_generator
 from .schema import Choice
 
 EVAL_BATCH = 256  # images per evaluation forward pass: 1.7× faster than 2,048 on a CPU (cache-sized)
@@ -89,8 +90,8 @@ def fit(model: nn.Module, x: torch.Tensor, y: torch.Tensor, *, epochs: int, meth
     runs_teacher = teacher is not None and needs_teacher and not use_cached
     work = step_flops([model, teacher] if runs_teacher else [model], x.shape[1:], batch_size)
     n_threads = 1 if device.type == "cpu" and work < ONE_THREAD_BELOW else None
-    torch.manual_seed(seed)  # dropout and any other global randomness
-    generator = torch.Generator().manual_seed(seed)  # batch order and shifts
+    generator = torch.Generator().manual_seed(seed)  # batch order and shifts (per run: kdcore.rng)
+    use_generator(model, seed, device)
     model.to(device, memory_format=torch.channels_last if channels_last else torch.preserve_format).train()
     method.to(device).train()
     x, y = x.to(device), y.to(device)

@@ -14,6 +14,7 @@ from ..device import CHOICES as DEVICES
 from ..device import resolve
 from ..errors import ConfigError
 from ..events import Done, Partial, Phase, Stages
+from ..rng import seeded
 from ..schema import Choice, Range, bounded, check_fields
 from .corpus import Corpus
 from .model import CharGPT, GPTConfig
@@ -101,8 +102,8 @@ class NLPExperiment:
             model.load_state_dict(stored.pop("state"))
             yield Phase(progress=1.0, cached=True, info={"bpc": stored["val_bpc"]})
             return ModelResult(model.to(self.device), **stored, cached=True)
-        torch.manual_seed(self.config.teacher_training.seed)
-        model = CharGPT(self.teacher_config).to(self.device)
+        with seeded(self.config.teacher_training.seed):
+            model = CharGPT(self.teacher_config).to(self.device)
         objective = LabelsOnly(RandomWindows(self.corpus.train, self.teacher_config.context),
                                self.config.teacher_training.batch, self.device)
         result = yield from _train(model, objective, self.corpus, self.config.teacher_training)
@@ -121,8 +122,8 @@ class NLPExperiment:
         return self.teacher_outputs
 
     def _student(self, objective):
-        torch.manual_seed(self.config.student_training.seed)  # every student starts from the same weights
-        model = CharGPT(self.student_config).to(self.device)
+        with seeded(self.config.student_training.seed):  # every student starts from the same weights
+            model = CharGPT(self.student_config).to(self.device)
         return (yield from _train(model, objective, self.corpus, self.config.student_training))
 
     def _objective(self, method: str, teacher):

@@ -32,6 +32,7 @@ from torch import nn
 
 from ..augment import random_shift
 from ..events import Epoch, Step
+from ..rng import seeded, use_generator
 from ..schema import Choice
 from ..train import _batches, accuracy
 
@@ -121,15 +122,16 @@ def train_two_speed(model: nn.Module, x: torch.Tensor, y: torch.Tensor, *, steps
     With `validation` the model returned is the checkpoint `pick` chooses; each is appended to
     `checkpoints` (when given). Returns the model in eval mode."""
     device = torch.device(device)
-    torch.manual_seed(seed)
     generator = torch.Generator().manual_seed(seed)
     model.to(device).train()
+    use_generator(model, seed, device)
     body, head = split_parameters(model)
     groups = [{"params": body, "lr": lr * body_lr_scale}, {"params": head, "lr": lr}]
     adversarial = unlabelled is not None
     if adversarial:
         dim = model(x[:2].to(device), features=True)[0][0].flatten(1).shape[1]
-        domain = DomainClassifier(dim).to(device).train()
+        with seeded(seed):
+            domain = DomainClassifier(dim).to(device).train()
         groups.append({"params": list(domain.parameters()), "lr": lr})
         target_batches = _batches(len(unlabelled), batch_size, steps, generator)
         unlabelled = unlabelled.to(device)

@@ -30,6 +30,7 @@ from ..data import SPLIT_SEED, Dataset, stratified_split
 from ..device import CHOICES as DEVICES
 from ..errors import ConfigError
 from ..events import Phase
+from ..rng import seeded
 from ..schema import Choice, Range, bounded, check_fields
 from ..train import accuracy
 from . import budget, network
@@ -96,7 +97,8 @@ def _label_free(config, source, target, seed, device, adversarial: bool):
     the loop's events, returns (model at the source-validation pick, its target accuracy, the
     oracle's target accuracy)."""
     (x, y), validation = hold_out(source)
-    checkpoints, model = [], _build(config, source)
+    with seeded(seed):
+        checkpoints, model = [], _build(config, source)
     unlabelled = target.x_train if adversarial else None
     yield from train_two_speed(model, x, y, steps=config.source_steps, lr=config.lr, batch_size=config.batch_size,
                                unlabelled=unlabelled, shift=config.shift, schedule=config.schedule, seed=seed,
@@ -122,7 +124,6 @@ def pretrain_source(config: TransferConfig, source: Dataset, target: Dataset, se
         model.load_state_dict(entry["state_dict"])
         yield Phase(progress=1.0, cached=True)
         return model.eval(), entry["source_accuracy"], entry["target"]
-    torch.manual_seed(seed)
     model, *scores = yield from _label_free(config, source, target, seed, device, adversarial=False)
     source_accuracy = accuracy(model, source.x_test, source.y_test)
     cache.save(key, {"state_dict": model.state_dict(), "source_accuracy": source_accuracy, "target": tuple(scores)})
@@ -154,16 +155,17 @@ def source_only(config, source, target, *, k=0, seed=0, source_model=None, devic
 
 
 def target_only(config, source, target, *, k, seed=0, source_model=None, device="cpu", scores=None):
-    torch.manual_seed(seed)
-    return (yield from _fit_k_shot(_build(config, target), config, target, k, seed, device))
+    with seeded(seed):
+        model = _build(config, target)
+    return (yield from _fit_k_shot(model, config, target, k, seed, device))
 
 
 def feature_transfer(config, source, target, *, k, seed=0, source_model=None, device="cpu", scores=None):
     model = copy.deepcopy(source_model)
     for p in model.parameters():
         p.requires_grad_(False)  # frozen body: only parameters with a gradient are optimised
-    torch.manual_seed(seed)
-    model.head = _build(config, target).head  # a new, randomly initialised head: the only part that learns
+    with seeded(seed):
+        model.head = _build(config, target).head  # a new, randomly initialised head: the only part that learns
     return (yield from _fit_k_shot(model, config, target, k, seed, device))
 
 
@@ -173,7 +175,6 @@ def model_transfer(config, source, target, *, k, seed=0, source_model=None, devi
 
 
 def adversarial(config, source, target, *, k=0, seed=0, source_model=None, device="cpu", scores=None):
-    torch.manual_seed(seed)
     return (yield from _label_free(config, source, target, seed, device, adversarial=True))
 
 
