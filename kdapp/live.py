@@ -3,17 +3,24 @@ fragment redraws its progress bar, time left and live chart twice a second; Stop
 what finished (the runner's latest Partial result). The page's script is never blocked, so no
 widget interaction, language switch or page change cuts a run short.
 
-    if submitted: live.start("lab", run_lab(config))
+    if submitted: live.start("lab", run_lab(config), share=("lab", config, data.fingerprint))
     job = live.finished("lab")          # a job that has ended since the last run, once
     live.panel("lab", label, draw)       # progress while one is running
+
+Every run waits its turn in the process's training queue (kdcore.admission), showing its place. Runs
+started with the same `share` key while one is running are one run: the later learners watch the
+first one's job (single flight); a Stop detaches the learner who pressed it and ends the run only
+when nobody else is watching.
 """
 import threading
 
 import streamlit as st
 
-from kdcore.events import Clock, Done, Epoch, Partial, curve_row
+from kdcore.admission import gate
+from kdcore.cache import config_key
+from kdcore.events import Clock, Done, Epoch, Notice, Partial, Waiting, curve_row
 
-from .ui import t
+from .ui import error_text, lang, t
 
 REFRESH_SECONDS = 0.5
 
@@ -23,10 +30,12 @@ class Job:
     result, the Done result or the learner-facing error."""
 
     def __init__(self, events):
-        self.events, self.clock = events, Clock()
+        self.events, self.clock = gate().admitted(events), Clock()
         self.last = self.partial = self.result = self.error = None
         self.epochs: list[Epoch] = []
+        self.notices: list[Notice] = []
         self.stopping = self.finished = False
+        self.viewers = 0
         self.thread = threading.Thread(target=self._work, daemon=True)
         self.thread.start()
 
@@ -35,8 +44,12 @@ class Job:
             for event in self.events:
                 if self.stopping:
                     break
+                if isinstance(event, Waiting) != isinstance(self.last, Waiting):
+                    self.clock = Clock()  # time left counts from the start of the work, not of the wait
                 self.last = event
-                if isinstance(event, Epoch):
+                if isinstance(event, Notice):
+                    self.notices.append(event)
+                elif isinstance(event, Epoch):
                     self.epochs.append(event)
                 elif isinstance(event, Partial):
                     self.partial = event.result
@@ -64,10 +77,49 @@ class Job:
         return self.clock.left(self.progress)
 
 
-def start(key: str, events) -> Job:
-    job = Job(events)
-    st.session_state[f"live_{key}"] = job
-    return job
+class View:
+    """One learner's handle on a (possibly shared) Job: reads go to the job; Stop is the learner's own."""
+
+    def __init__(self, job: Job):
+        self.job, self.stopped = job, False
+        job.viewers += 1
+
+    def __getattr__(self, name):
+        return getattr(self.job, name)
+
+    @property
+    def finished(self) -> bool:
+        """The job ended, or this learner stopped watching a job that goes on for others."""
+        return self.job.finished or (self.stopped and not self.job.stopping)
+
+    def stop(self):
+        with _SHARING:
+            if not self.stopped:
+                self.stopped = True
+                self.job.viewers -= 1
+                if self.job.viewers == 0:
+                    self.job.stop()
+
+
+_SHARED: dict[str, Job] = {}  # running shared jobs of this process, by share key
+_SHARING = threading.Lock()
+
+
+def start(key: str, events, share=None) -> View:
+    """Run `events` for this learner under `key`; with `share` (a tuple of the run's settings and
+    data fingerprint) join the identical run another learner has running instead."""
+    name = config_key("live", {"share": share}) if share is not None else None
+    with _SHARING:
+        job = _SHARED.get(name)
+        if job is None or job.finished or job.stopping:
+            job = Job(events)
+            if name is not None:
+                _SHARED[name] = job
+        else:
+            events.close()
+        view = View(job)
+    st.session_state[f"live_{key}"] = view
+    return view
 
 
 def running(key: str) -> bool:
@@ -91,9 +143,14 @@ def wait(key: str, timeout: float | None = None) -> None:
         job.thread.join(timeout)
 
 
-def progress_text(job: Job, label: str) -> str:
+def progress_text(job: Job, label) -> str:
+    """The phase's label, or why the run waits; then the time left once it can be estimated."""
+    event = job.last
+    if isinstance(event, Waiting):
+        return t("live.queued", n=event.position) if event.reason == "queue" else t("live.same_run")
+    text = label(event) if event is not None else t("live.starting")
     left = job.time_left()
-    return label + ("" if left is None else " · " + t("live.time_left", s=max(1, round(left))))
+    return text + ("" if left is None else " · " + t("live.time_left", s=max(1, round(left))))
 
 
 def panel(key: str, label, draw=None) -> None:
@@ -112,7 +169,7 @@ def _ticking_panel(key: str, label, draw) -> None:
     if job.finished:
         st.rerun(scope="app")
     bar, stop = st.columns([6, 1], vertical_alignment="bottom")
-    bar.progress(min(1.0, job.progress), text=progress_text(job, label(job.last) if job.last else t("live.starting")))
+    bar.progress(min(1.0, job.progress), text=progress_text(job, label))
     stop.button(t("live.stop"), key=f"live_{key}_stop", on_click=job.stop, width="stretch",
                 disabled=job.stopping, help=t("live.stop_help"))
     if draw is not None:
@@ -121,7 +178,9 @@ def _ticking_panel(key: str, label, draw) -> None:
 
 def report(job: Job, show_error) -> object:
     """What a page keeps from an ended job: the Done result, else the latest Partial (a stopped
-    run keeps its finished part); shows the job's error, if any."""
+    run keeps its finished part); shows the job's notices and its error, if any."""
+    for notice in job.notices:
+        st.warning(error_text(notice.message, lang()))
     if job.error is not None:
         show_error(job.error)
     return job.result if job.result is not None else job.partial

@@ -144,6 +144,11 @@ MESSAGES = {
     "sign_in_refused": "That user name, password or join code is not right (a join code works only once).",
     "file_too_big": "{file} is larger than the limit of {limit:,} bytes; it was not read further.",
     "npz_arrays_too_big": "{file}: its arrays would take {size:,} bytes once loaded; the limit is {limit:,}. Use fewer or smaller images.",
+    "cache_too_large": "A cached result ({key}) is larger than {limit:,} bytes; it was moved to {moved} and is "
+                       "computed again.",
+    "cache_signature": "A cached result ({key}) was changed after it was written (its signature does not match); "
+                       "it was moved to {moved} and is computed again.",
+    "cache_unreadable": "A cached result ({key}) could not be read; it was moved to {moved} and is computed again.",
     "npz_pixels": "{file}: {what} are {shape} pixels; the limit is {limit:,} pixels per image.",
 }
 

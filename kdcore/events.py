@@ -5,6 +5,8 @@ collects them, a page draws them. Stopping early is stopping the iteration.
 - Step(phase, seed, step, steps, epoch, loss_terms): one optimiser step; loss = Σ loss_terms.
 - Epoch(phase, seed, epoch, metrics, step): an epoch (or evaluation point) ended; metrics such as {"accuracy": 0.93}.
 - Partial(result): what a long runner has finished so far (a sweep's points): a Stop keeps it.
+- Waiting(reason, position): the run waits for another run or for a training slot (kdcore.admission).
+- Notice(code, params): something the learner should know; the run goes on (a cache entry retrained).
 - Done(result): the last event of a runner; nothing comes after it.
 
 Every event carries `progress` in [0, 1] over the whole run. Sub-runs (a teacher, one student) yield
@@ -55,6 +57,24 @@ class Epoch(Event):
 @dataclass(frozen=True, kw_only=True)
 class Partial(Event):
     result: object = None  # what the runner has finished so far: a Stop keeps it
+
+
+@dataclass(frozen=True, kw_only=True)
+class Waiting(Event):
+    reason: str  # "same_run": another run is computing this very artefact; "queue": all training slots are busy
+    position: int | None = None  # place in the queue (1: next), for "queue"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Notice(Event):
+    code: str  # a kdcore.errors message code: something the learner should know, the run goes on
+    params: dict = field(default_factory=dict)
+
+    @property
+    def message(self):
+        from .errors import KDLabError
+
+        return KDLabError(self.code, **self.params)
 
 
 @dataclass(frozen=True, kw_only=True)

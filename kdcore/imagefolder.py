@@ -53,7 +53,7 @@ def read(path: str) -> dict:
     source = None if is_zip else _open(path)  # a zip is hashed before it is even listed: a cache hit is one read
     digest = _zip_digest(path) if is_zip else source.digest()
     key = cache.config_key("imagefolder", {"content": digest, "max_side": MAX_SIDE, "format": FORMAT})
-    entry = cache.load(key)
+    entry = cache.load(key)[0]  # an unverifiable entry is moved aside and decoded again
     if entry is None:
         entry = _decode_all(source or _open(path))
         cache.save(key, entry)

@@ -97,16 +97,14 @@ def run_key(config: RunConfig, phase: str, seed: int, fingerprint: str) -> str:
 def student_run(core, config: RunConfig, phase: str, seed: int):
     """Generator of one student's events (none when cached); returns {"accuracy" (test set),
     "curve" (per-epoch accuracy on the live-curve slice), "cached"}."""
-    key = run_key(config, phase, seed, core.data.fingerprint)
-    entry = cache.load(key)
-    if entry is not None:
-        return {**entry, "cached": True}
-    rows = []
-    student = yield from recorded(train_student(dataclasses.replace(core, config=config),
-                                                HARD if phase == "baseline" else config.method, seed), rows)
-    entry = {"accuracy": core.accuracy(student), "curve": [row["accuracy"] for row in rows]}
-    cache.save(key, entry)
-    return {**entry, "cached": False}
+    def train():
+        rows = []
+        student = yield from recorded(train_student(dataclasses.replace(core, config=config),
+                                                    HARD if phase == "baseline" else config.method, seed), rows)
+        return {"accuracy": core.accuracy(student), "curve": [row["accuracy"] for row in rows]}
+
+    entry, cached = yield from cache.once(run_key(config, phase, seed, core.data.fingerprint), train)
+    return {**entry, "cached": cached}
 
 
 def run_sweep(config: SweepConfig, data=None):

@@ -85,27 +85,28 @@ def cache_key(config: TeacherConfig, data: Dataset) -> str:
 
 def is_cached(config: TeacherConfig, data: Dataset) -> bool:
     """Whether this teacher is on disk already (a runner gives it no share of the progress bar)."""
-    return cache.path_for(cache_key(config, data)).exists()
+    return cache.exists(cache_key(config, data))
 
 
-def _restore(entry: dict, data: Dataset) -> Teacher:
+def _restore(entry: dict, data: Dataset, cached: bool) -> Teacher:
     config = TeacherConfig(**entry["config"])
     model = models.build(config.family, data.in_shape, data.num_classes, config.width)
     model.load_state_dict(entry["state_dict"])
     model.to(memory_format=torch.channels_last if config.channels_last else torch.contiguous_format).eval()
     curve = [row if isinstance(row, dict) else {"phase": "teacher", "seed": None, "epoch": row[0], "accuracy": row[1]}
              for row in entry["curve"]]
-    return Teacher(model, entry["train_logits"], entry["test_logits"], entry["test_accuracy"], entry["seconds"], True,
+    return Teacher(model, entry["train_logits"], entry["test_logits"], entry["test_accuracy"], entry["seconds"], cached,
                    curve)
 
 
 def train_teacher(config: TeacherConfig, data: Dataset, device="cpu"):
     """Generator of the teacher's training events (phase "teacher"); returns the Teacher. A cached
-    teacher yields nothing."""
-    key = cache_key(config, data)
-    entry = cache.load(key)
-    if entry is not None:
-        return _restore(entry, data)
+    teacher yields no training events; one that another run is training is waited for (kdcore.cache.once)."""
+    entry, cached = yield from cache.once(cache_key(config, data), lambda: _train(config, data, device))
+    return _restore(entry, data, cached)
+
+
+def _train(config: TeacherConfig, data: Dataset, device):
     recipe, config = recipe_of(config, data), resolve(config, data)
     with seeded(config.seed):
         model = models.build(config.family, data.in_shape, data.num_classes, config.width)
@@ -125,11 +126,9 @@ def train_teacher(config: TeacherConfig, data: Dataset, device="cpu"):
     train_logits, test_logits = predict_logits(model, data.x_train), predict_logits(model, data.x_test)
     test_accuracy = (test_logits.argmax(1) == data.y_test).float().mean().item()
     seconds = time.perf_counter() - start
-    model.cpu()
-    cache.save(key, {"config": dataclasses.asdict(config), "state_dict": model.state_dict(),
-                     "train_logits": train_logits, "test_logits": test_logits,
-                     "test_accuracy": test_accuracy, "seconds": seconds, "curve": curve})
-    return Teacher(model, train_logits, test_logits, test_accuracy, seconds, False, curve)
+    return {"config": dataclasses.asdict(config), "state_dict": model.cpu().state_dict(),
+            "train_logits": train_logits, "test_logits": test_logits,
+            "test_accuracy": test_accuracy, "seconds": seconds, "curve": curve}
 
 
 def get_teacher(config: TeacherConfig, data: Dataset, device="cpu") -> Teacher:

@@ -65,7 +65,7 @@ def sweep_tab() -> None:
         st.session_state.pop("curves_sweep", None)
         st.caption(t("curves.runs", runs=2 * len(config.values) * len(config.seeds), values=len(config.values),
                      seeds=len(config.seeds)))
-        live.start("curves", run_sweep(config))
+        live.start("curves", run_sweep(config), share=("sweep", config))
     live.panel("curves", curves_view.sweep_label(st.session_state["curves_param"]), curves_view.sweep_live)
     if "curves_sweep" in st.session_state and not live.running("curves"):
         curves_view.show_sweep(st.session_state["curves_sweep"])
@@ -84,7 +84,7 @@ def omit_tab() -> None:
     st.caption(t("curves.omit_setting", width=base.student.width, T=hyper["temperature"], alpha=hyper["alpha"],
                  epochs=base.student.epochs, digit=config.digit))
     if submitted:
-        live.start("omit", run_omit(config.validate()))
+        live.start("omit", run_omit(config.validate()), share=("omit", config))
     live.panel("omit", curves_view.omit_label)
     if st.session_state.get("omit_result") is not None and not live.running("omit"):
         curves_view.show_omit(st.session_state["omit_result"])

@@ -39,7 +39,7 @@ try:
         gallery_view.detail(card)
         if st.button(t("gallery.run"), type="primary", key="gallery_run", disabled=busy):
             st.session_state.pop("gallery_stopped", None)
-            live.start("gallery", gallery.run_card(card, seeds, device))
+            live.start("gallery", gallery.run_card(card, seeds, device), share=(card.name, seeds, device))
         live.panel("gallery", gallery_view.label, gallery_view.live_curves)
         if "gallery_stopped" in st.session_state:
             st.warning(t("gallery.stopped", done=st.session_state["gallery_stopped"]))

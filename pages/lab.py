@@ -72,7 +72,7 @@ def start(config: RunConfig) -> None:
         return
     shared.remember(config)
     st.session_state["lab_data"] = data
-    live.start("lab", lab.run_lab(config, data))
+    live.start("lab", lab.run_lab(config, data), share=("lab", config, data.fingerprint))
 
 
 def past_runs(runs) -> int:

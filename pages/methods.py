@@ -70,7 +70,7 @@ if ended is not None and (result := live.report(ended, show_error)) is not None:
 try:
     config = settings_form()
     if config is not None:
-        live.start("methods", run_compare(config))
+        live.start("methods", run_compare(config), share=("methods", config))
 except KDLabError as err:
     show_error(err)
 share.publish(SCHEMA)

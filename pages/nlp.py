@@ -59,7 +59,7 @@ if ended is not None and (experiment := live.report(ended, show_error)) is not N
 try:
     experiment = settings_form()
     if experiment is not None:
-        live.start("nlp", experiment.run())
+        live.start("nlp", experiment.run(), share=("nlp", experiment.config, experiment.teacher_key()))
 except KDLabError as err:
     show_error(err)
 share.publish(SCHEMA)

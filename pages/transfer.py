@@ -73,7 +73,7 @@ try:
     request = settings_form(view.uploaded_domain())
     if request is not None:
         config, names, ks, seeds = request
-        live.start("transfer", compare(config, names, ks, seeds))
+        live.start("transfer", compare(config, names, ks, seeds), share=("transfer", *request))
 except KDLabError as err:
     show_error(err)
 form.widget(SCHEMA["oracle"])

@@ -25,7 +25,7 @@ CASES = [
     "distill --seeds -1", "distill --epochs 100000000", "distill --epochs -1", "distill --width 0",
     "distill --subset -5", "distill --teacher-epochs -3", "distill --labelled-fraction 2", "distill -T 0",
     "distill --dataset /nonexistent", "distill --dataset /dev/zero", "distill --test-idx /nonexistent",
-    "app --port 70000", "app --port -1", "app --port http",
+    "app --port 70000", "app --port -1", "app --port http", "app --max-jobs 0", "app --max-jobs 1000",
     "nlp --teacher-steps -5", "nlp --student-steps -5", "nlp --threads -1", "nlp --corpus /dev/zero",
     "nlp --corpus {files}/empty.txt", "nlp --corpus /nonexistent", "nlp --temperature 0",
     "nlp --teacher-steps 100000000000", "nlp --seed -3",

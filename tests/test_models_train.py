@@ -111,5 +111,5 @@ def test_interrupted_teacher_leaves_no_cache_entry():
     records = train_teacher(config, d)
     next(records), next(records)
     records.close()  # the learner stopped the run
-    assert cache.load(cache_key(config, d)) is None
+    assert cache.load(cache_key(config, d)) == (None, None)
     assert not list(cache.path_for("x").parent.glob(".tmp-*"))

@@ -7,7 +7,7 @@ import sys
 from ..config import STUDENTS, RunConfig
 from ..data import LOADERS
 from ..device import CHOICES
-from ..events import Done, Epoch, Phase, Step
+from ..events import Done, Epoch, Notice, Phase, Step, Waiting
 
 
 def int_in(low: int, high: int):
@@ -87,6 +87,11 @@ def progress(line: str, as_json: bool) -> None:
 def describe(event) -> str | None:
     """A progress line for the events worth a line: a cached teacher, an epoch's accuracy, a run's end."""
     who = event.phase + (f" seed {event.seed}" if event.seed is not None else "")
+    if isinstance(event, Waiting):
+        return "waiting: another run is computing this very result" if event.reason == "same_run" else \
+            f"waiting for a training slot: number {event.position} in the queue"
+    if isinstance(event, Notice):
+        return f"note: {event.message}"
     if isinstance(event, Phase) and event.phase == "teacher" and event.cached:
         return "teacher: loaded from cache"
     if isinstance(event, Epoch) and "accuracy" in event.metrics:
@@ -98,10 +103,12 @@ def describe(event) -> str | None:
 
 def follow(events, as_json: bool, line=describe):
     """Print a progress line for each event `line` describes; return the Done result."""
+    last = None
     for event in events:
-        text = line(event)
-        if text:
+        text = describe(event) if isinstance(event, (Waiting, Notice)) else line(event)
+        if text and text != last:  # a wait repeats its line every half second: print it once
             progress(text, as_json)
+            last = text
         if isinstance(event, Done):
             return event.result
     raise RuntimeError("the run ended without a Done event")

@@ -21,6 +21,8 @@ def run(args) -> int:
                STREAMLIT_GLOBAL_DISABLE_WIDGET_STATE_DUPLICATION_WARNING="true")
     if args.classroom:
         env["KDLAB_CLASSROOM"] = "1"
+    if args.max_jobs is not None:
+        env["KDLAB_MAX_JOBS"] = str(args.max_jobs)
     return subprocess.call(cmd, env=env)
 
 
@@ -34,4 +36,7 @@ def register(subparsers) -> None:
     parser.add_argument("--classroom", action="store_true",
                         help="every learner signs in (accounts from `kdlab class add-learners`) and has progress of "
                              "their own; on whenever --address reaches beyond this computer")
+    parser.add_argument("--max-jobs", type=int_in(1, 256), default=None,
+                        help="training runs at once; the others queue, showing their place (default: one per two "
+                             "cores; also KDLAB_MAX_JOBS)")
     parser.set_defaults(run=run)

@@ -117,17 +117,17 @@ def pretrain_source(config: TransferConfig, source: Dataset, target: Dataset, se
     """Train (or load from the disk cache: one Phase(cached=True)) the source model, stopped at its
     best source-validation checkpoint; returns (model, its accuracy on the source's own test set,
     source-only's (accuracy, oracle accuracy) on the target)."""
-    key = _source_key(config, source, target, seed)
-    entry = cache.load(key)
-    if entry is not None:
-        model = _build(config, source)
-        model.load_state_dict(entry["state_dict"])
+    def train():
+        model, *scores = yield from _label_free(config, source, target, seed, device, adversarial=False)
+        return {"state_dict": model.state_dict(), "source_accuracy": accuracy(model, source.x_test, source.y_test),
+                "target": tuple(scores)}
+
+    entry, cached = yield from cache.once(_source_key(config, source, target, seed), train)
+    if cached:
         yield Phase(progress=1.0, cached=True)
-        return model.eval(), entry["source_accuracy"], entry["target"]
-    model, *scores = yield from _label_free(config, source, target, seed, device, adversarial=False)
-    source_accuracy = accuracy(model, source.x_test, source.y_test)
-    cache.save(key, {"state_dict": model.state_dict(), "source_accuracy": source_accuracy, "target": tuple(scores)})
-    return model, source_accuracy, tuple(scores)
+    model = _build(config, source)
+    model.load_state_dict(entry["state_dict"])
+    return model.eval(), entry["source_accuracy"], tuple(entry["target"])
 
 
 def _finish(model, target: Dataset):

@@ -1,0 +1,42 @@
+"""Single flight for whole runs (kdapp.live): learners starting the same run while it is running
+watch one job; a Stop detaches only the learner who pressed it until nobody watches."""
+import threading
+
+from kdapp import live
+from kdcore.events import Done, Partial
+
+
+def slow_run(release: threading.Event, started: list):
+    started.append(1)
+    yield Partial(progress=0.5, result="half")
+    release.wait(10)
+    yield Done(result="whole")
+
+
+def test_identical_runs_share_one_job_and_a_stop_detaches_only_its_learner():
+    release, started = threading.Event(), []
+    first = live.start("unit", slow_run(release, started), share=("unit", 1))
+    second = live.start("unit", slow_run(release, started), share=("unit", 1))
+    other = live.start("unit", slow_run(release, started), share=("unit", 2))
+    assert second.job is first.job and other.job is not first.job
+    second.stop()
+    assert second.finished and not first.finished and not first.job.stopping  # the first learner's run goes on
+    release.set()
+    first.thread.join(10)
+    other.thread.join(10)
+    assert first.finished and first.result == "whole" and len(started) == 2  # three starts, two runs
+
+
+def test_the_last_watcher_stopping_ends_the_run_and_keeps_its_partial_result():
+    release, started = threading.Event(), []
+    a = live.start("unit2", slow_run(release, started), share=("unit", 3))
+    b = live.start("unit2", slow_run(release, started), share=("unit", 3))
+    a.stop()
+    b.stop()
+    assert b.job.stopping and not b.finished  # finished only once the job has really ended
+    release.set()
+    b.thread.join(10)
+    assert b.finished and b.result is None and b.partial == "half"
+    c = live.start("unit2", slow_run(release, started), share=("unit", 3))
+    assert c.job is not b.job  # a stopped run is never joined
+    c.thread.join(10)
