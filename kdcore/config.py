@@ -7,8 +7,7 @@ from dataclasses import dataclass, field
 
 from . import data as datasets
 from .device import CHOICES as DEVICES
-from .errors import ConfigError
-from .schema import Choice, Range, bounded, check_fields
+from .schema import Choice, Range, bounded, check_fields, check_seeds
 
 FAMILIES = ("teacher-cnn", "teacher-vgg", "mlp", "cnn")  # kdcore.models.FAMILIES, the model families
 STUDENTS = ("mlp", "cnn")  # the families a page offers as students
@@ -84,8 +83,7 @@ class RunConfig:
         from .registry import check_entry
 
         check_fields(self)
-        if not self.seeds:
-            raise ConfigError("no_seeds")
+        check_seeds(self.seeds)
         check_entry(self.method.name, self.method.params)
         return self
 

@@ -13,6 +13,8 @@ MESSAGES = {
     "not_a_choice": "Unknown {name} {value!r}; choose one of {choices}.",
     "unknown_hyper": "{method!r} has no hyper-parameter {key!r}; it has: {known}.",
     "no_seeds": "Give at least one seed.",
+    "too_many_seeds": "At most {limit} seeds per run (got {count}): a run is one request to a shared machine.",
+    "too_many_values": "At most {limit} values per sweep (got {count}): a run is one request to a shared machine.",
     "no_values": "A sweep needs at least one value and one seed.",
     "set_syntax": "--set expects METHOD.PARAMETER=NUMBER (e.g. at.beta=500), got {item!r}.",
     "needs_teacher": "{method} needs the teacher model (or its precomputed logits without augmentation).",

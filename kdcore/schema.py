@@ -50,6 +50,20 @@ class Choice:
         return value
 
 
+MAX_SEEDS = 20  # seeds of one run, values of one sweep: a cap on what one request may ask of a shared server
+SEED = Range(0, 2**31 - 1, integer=True)
+
+
+def check_seeds(seeds) -> None:
+    """At least one and at most MAX_SEEDS seeds, each a whole number in SEED's range."""
+    if not seeds:
+        raise ConfigError("no_seeds")
+    if len(seeds) > MAX_SEEDS:
+        raise ConfigError("too_many_seeds", count=len(seeds), limit=MAX_SEEDS)
+    for seed in seeds:
+        SEED.check("seed", seed)
+
+
 def bounded(rule: Range | Choice, optional: bool = False) -> dict:
     """Field metadata: `field(default=30, metadata=bounded(Range(1, 1000, integer=True)))`."""
     return {"rule": rule, "optional": optional}

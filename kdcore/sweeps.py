@@ -17,7 +17,7 @@ from .data import TestSet, test_set_of
 from .errors import ConfigError
 from .events import Done, Partial, recorded
 from .lab import HARD
-from .schema import Choice
+from .schema import MAX_SEEDS, Choice
 
 PARAMS = {"temperature": "method.temperature", "alpha": "method.alpha",
           "labelled-fraction": "student.labelled_fraction"}  # CLI name → RunConfig path
@@ -37,6 +37,8 @@ class SweepConfig:
         Choice(tuple(PARAMS)).check("sweep parameter", self.param)
         if not self.values or not self.seeds:
             raise ConfigError("no_values")
+        if len(self.values) > MAX_SEEDS:
+            raise ConfigError("too_many_values", count=len(self.values), limit=MAX_SEEDS)
         for value in self.values:
             self.config_at(value).validate()
         return self

@@ -33,7 +33,9 @@ CASES = [
     "transfer --k -1", "transfer --seeds -1", "transfer --size 1000", "transfer --source-steps -1",
     "transfer --target-steps 100000000000", "transfer --lr -1",
     "sweep --seeds -1", "sweep --values nan", "omit-class --digit 42", "omit-class --digit -1",
-    "compare --set x", "compare --methods nope",
+    "compare --set x", "compare --methods nope", "distill --seeds " + " ".join(map(str, range(21))),
+    "sweep --param alpha --values " + " ".join(str(v / 100) for v in range(1, 22)),
+    "transfer --seeds " + " ".join(map(str, range(21))), "gallery run born-again --seeds " + " ".join(map(str, range(21))),
     "class add-learners {files}/empty.csv", "class add-learners /nonexistent", "class add-learners /dev/zero",
 ]
 

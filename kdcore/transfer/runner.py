@@ -13,6 +13,7 @@ from .. import device as devices
 from ..data import TestSet
 from ..errors import ConfigError
 from ..events import Done, Epoch, Partial, Stages
+from ..schema import check_seeds
 from . import budget, domains, strategies
 from .strategies import LABEL_FREE, TransferConfig
 
@@ -88,8 +89,7 @@ def compare(config: TransferConfig, names, ks, seeds, pair=None):
     config.validate()
     runs = plan(names, ks)
     seeds = list(seeds)
-    if not seeds:
-        raise ConfigError("no_seeds")
+    check_seeds(seeds)
     device = devices.resolve(config.device)
     needs_source = any(n != "adversarial" for n, _ in runs)
     per_seed = [("source", None)] * needs_source + runs
