@@ -5,13 +5,14 @@ import dataclasses
 import json
 import math
 import re
+import struct
 import time
 
 import pytest
 import torch
 from conftest import ROOT, finish
 
-from kdcore import cli, gallery
+from kdcore import cache, cli, gallery
 from kdcore.events import Epoch, Partial, result
 from kdcore.gallery import store
 from kdcore.gallery.card import Card, Measurement
@@ -73,36 +74,43 @@ def test_one_seed_counts_only_the_sampling_error():
     assert judged["verdict"] == "partly"  # 5 points < 2 × 3.08
 
 
-MALFORMED = {
-    "not json": lambda e: b"{not json",
-    "not utf-8": lambda e: b"\xff\xfe\x00",
-    "a list": lambda e: json.dumps([e]).encode(),
-    "extra key": lambda e: json.dumps({**e, "pickle": "x"}).encode(),
-    "missing key": lambda e: json.dumps({k: v for k, v in e.items() if k != "n"}).encode(),
-    "other format": lambda e: json.dumps({**e, "format": "x"}).encode(),
-    "other card": lambda e: json.dumps({**e, "card": "born-again"}).encode(),
-    "other seed": lambda e: json.dumps({**e, "seed": 1}).encode(),
-    "seed as bool": lambda e: json.dumps({**e, "seed": False}).encode(),
-    "old version": lambda e: json.dumps({**e, "version": 0}).encode(),
-    "accuracy above 1": lambda e: json.dumps({**e, "values": {"hard": 0.8, "kd": 1.5}}).encode(),
-    "NaN accuracy": lambda e: json.dumps({**e, "values": {"hard": 0.8, "kd": float("nan")}}).encode(),
-    "string accuracy": lambda e: json.dumps({**e, "values": {"hard": 0.8, "kd": "0.9"}}).encode(),
-    "other arms": lambda e: json.dumps({**e, "values": {"hard": 0.8, "dkd": 0.9}}).encode(),
-    "n zero": lambda e: json.dumps({**e, "n": 0}).encode(),
-    "n as float": lambda e: json.dumps({**e, "n": 1000.0}).encode(),
-    "negative seconds": lambda e: json.dumps({**e, "seconds": -1.0}).encode(),
-    "too big": lambda e: json.dumps({**e, "pad": "x" * store.MAX_BYTES}).encode(),
+MALFORMED = {  # signed entries of the wrong shape: the store checks more than the signature
+    "a list": lambda e: [e],
+    "extra key": lambda e: {**e, "pickle": "x"},
+    "missing key": lambda e: {k: v for k, v in e.items() if k != "n"},
+    "other format": lambda e: {**e, "format": "x"},
+    "other card": lambda e: {**e, "card": "born-again"},
+    "other seed": lambda e: {**e, "seed": 1},
+    "seed as bool": lambda e: {**e, "seed": False},
+    "old version": lambda e: {**e, "version": 0},
+    "accuracy above 1": lambda e: {**e, "values": {"hard": 0.8, "kd": 1.5}},
+    "NaN accuracy": lambda e: {**e, "values": {"hard": 0.8, "kd": float("nan")}},
+    "string accuracy": lambda e: {**e, "values": {"hard": 0.8, "kd": "0.9"}},
+    "other arms": lambda e: {**e, "values": {"hard": 0.8, "dkd": 0.9}},
+    "n zero": lambda e: {**e, "n": 0},
+    "n as float": lambda e: {**e, "n": 1000.0},
+    "negative seconds": lambda e: {**e, "seconds": -1.0},
+}
+UNSIGNED = {  # bytes written over an entry by someone other than the app
+    "not an entry": lambda raw: b"{not json",
+    # pickle stores floats big-endian: 0.8 → 0.95 in place
+    "an edited accuracy": lambda raw: raw.replace(struct.pack(">d", 0.8), struct.pack(">d", 0.95)),
 }
 
 
-@pytest.mark.parametrize("damage", list(MALFORMED))
-def test_the_cache_refuses_malformed_files_and_the_seed_runs_again(damage):
+@pytest.mark.parametrize("damage", list(MALFORMED) + list(UNSIGNED))
+def test_the_cache_refuses_malformed_or_edited_entries_and_the_seed_runs_again(damage):
     calls = []
     card = fake_card(calls, name=f"fake-{re.sub(r'[^a-z]', '-', damage)}")
     config = card.config
     path = store.save(card, config, 0, Measurement({"hard": 0.8, "kd": 0.9}, 1000), 1.5)
     assert store.load(card, config, 0) == (Measurement({"hard": 0.8, "kd": 0.9}, 1000), 1.5)
-    path.write_bytes(MALFORMED[damage](json.loads(path.read_text())))
+    if damage in MALFORMED:
+        cache.save(store.key(card, config, 0), MALFORMED[damage](cache.load(store.key(card, config, 0))[0]))
+    else:
+        raw = path.read_bytes()
+        path.write_bytes(UNSIGNED[damage](raw))
+        assert path.read_bytes() != raw
     assert store.load(card, config, 0) is None
     assert result(gallery.run_card(card, (0,), device="cpu")).runs[0].cached is False and calls == [0]
     assert store.load(card, config, 0) is not None  # rewritten whole
