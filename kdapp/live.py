@@ -13,6 +13,7 @@ first one's job (single flight); a Stop detaches the learner who pressed it and 
 when nobody else is watching.
 """
 import threading
+import time
 
 import streamlit as st
 
@@ -59,6 +60,7 @@ class Job:
             self.error = err
         finally:
             self.events.close()
+            self.finished_at = time.perf_counter()
             self.finished = True
 
     @property
