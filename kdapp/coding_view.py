@@ -1,5 +1,7 @@
 """How the Coding drills page shows a graded submission: the status, then every check with its full
 message (what was expected and what came back), the program's output and the sandbox's protections."""
+import json
+
 import streamlit as st
 
 from .i18n import catalogue
@@ -45,6 +47,29 @@ def grade(result) -> None:
             st.code(result.stderr, language=None)
     st.caption(t("coding.protections", **{part: protection(result.protections.get(part, "unknown"))
                                           for part in ("network", "process_cap", "jail")}))
+
+
+def examples(exercise, result=None) -> None:
+    """The visible examples, each call with the result it should give; after a run (`result`, a Grade
+    of grader.run_examples), what came back beside it, and anything that stopped the run."""
+    st.subheader(t("coding.examples"))
+    st.caption(t("coding.examples_help"))
+    if exercise.setup:
+        st.code(exercise.setup, language="python")
+    outcomes = {test.name: test for test in result.tests} if result else {}
+    for number, case in enumerate(exercise.examples, 1):
+        test = outcomes.pop(f"test_example_{number}", None)
+        with st.container(border=True):
+            st.code(case["call"], language="python")
+            st.markdown(t("coding.expected", value=json.dumps(case["expected"])))
+            if test is not None:
+                got = json.dumps(test.values["got"]) if "got" in test.values else check_message(test)
+                st.markdown(f"{'✅' if test.passed else '❌'} {t('coding.got', value=got)}")
+    if result:
+        for test in outcomes.values():  # an import error, the time limit or a crash: no example reported
+            st.error(f"**{check_name(test.name)}** — {check_message(test)}")
+        passed = sum(test.passed for test in result.tests if test.name.startswith("test_example_"))
+        st.caption(t("coding.examples_summary", passed=passed, total=len(exercise.examples)))
 
 
 def protection(value: str) -> str:

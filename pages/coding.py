@@ -31,9 +31,18 @@ if refused:
     st.info(t(f"coding.{refused}"))
 code = code_box.editor(exercise, t("coding.editor"), t("coding.editor_help"))
 row = st.container(horizontal=True)
+tried_examples = row.button(t("coding.run_examples"), key="coding_run_examples", disabled=bool(refused))
 submitted = row.button(t("coding.submit"), key="coding_submit", type="primary", disabled=bool(refused))
 row.button(t("coding.reset"), key="coding_reset", on_click=code_box.reset, args=(exercise,))
 st.caption(t("coding.autosave"))
+
+if tried_examples:  # a quick check: shown, never recorded as an attempt
+    try:
+        with st.spinner(t("coding.running_examples")):
+            st.session_state[f"coding_examples_{exercise.id}"] = grader.run_examples(exercise, code)
+    except KDLabError as err:
+        show_error(err)
+coding_view.examples(exercise, st.session_state.get(f"coding_examples_{exercise.id}"))
 
 if submitted:
     try:

@@ -15,20 +15,21 @@ from kdcore.drills import _harness, grader
 EXERCISES = {ex.id: ex for ex in grader.load_exercises()}
 
 
-def run_hidden(exercise, code: str, only: str | None = None) -> dict[str, dict]:
-    """Run `exercise`'s hidden tests (or just the test `only`) against `code`: {name: {"passed", "message", ...}}."""
+def run_hidden(exercise, code: str, only: str | None = None, tests: str | None = None) -> dict[str, dict]:
+    """Run `exercise`'s hidden tests (or just the test `only`, or the module `tests`) against `code`:
+    {name: {"passed", "message", ...}}."""
     solution = types.ModuleType("solution")
     exec(compile(code, "solution.py", "exec"), solution.__dict__)
     saved = {name: sys.modules.get(name) for name in ("solution", "harness")}
     sys.modules.update(solution=solution, harness=_harness)
     try:
-        tests = types.ModuleType("hidden_tests")
-        exec(compile(exercise.tests, "hidden_tests.py", "exec"), tests.__dict__)
+        module = types.ModuleType("hidden_tests")
+        exec(compile(exercise.tests if tests is None else tests, "hidden_tests.py", "exec"), module.__dict__)
         if only is not None:
             selected = types.ModuleType("hidden_tests")
-            setattr(selected, only, getattr(tests, only))
-            tests = selected
-        return {r["name"]: r for r in _harness.run_tests(tests)}
+            setattr(selected, only, getattr(module, only))
+            module = selected
+        return {r["name"]: r for r in _harness.run_tests(module)}
     finally:
         for name, module in saved.items():
             if module is None:
@@ -242,6 +243,15 @@ CASES = [(ex_id, *case) for ex_id, cases in WRONG.items() for case in cases]
 def test_every_exercise_has_a_wrong_solution_set():
     assert set(WRONG) == set(EXERCISES) and len(EXERCISES) >= 6
     assert all(len(cases) >= 5 for cases in WRONG.values())
+
+
+@pytest.mark.parametrize("exercise_id", EXERCISES)
+def test_visible_examples_hold_for_the_reference_and_not_the_starter(exercise_id):
+    exercise = EXERCISES[exercise_id]
+    examples = grader.examples_module(exercise)
+    assert 3 <= len(exercise.examples) <= 5
+    assert all(r["passed"] for r in run_hidden(exercise, exercise.reference, tests=examples).values())
+    assert not any(r["passed"] for r in run_hidden(exercise, exercise.starter, tests=examples).values())
 
 
 @pytest.mark.slow

@@ -13,7 +13,8 @@ QUICK = sandbox.Limits(wall_s=6, cpu_s=3)
 TOY = grader.Exercise("toy", {"en": "toy", "zh": "玩具"}, {"en": "toy", "zh": "玩具"}, "lab", "", "",
                       "from solution import double\n\n\ndef test_double():\n"
                       "    assert double(21) == 42, f'double(21) should be 42, got {double(21)!r}'\n\n\n"
-                      "def test_negative():\n    assert double(-1) == -2\n")
+                      "def test_negative():\n    assert double(-1) == -2\n",
+                      examples=({"call": "double(21)", "expected": 42}, {"call": "double(2)", "expected": 4}))
 
 
 @pytest.fixture(scope="module")
@@ -62,6 +63,14 @@ def test_correct_and_wrong_toy_solutions():
     assert "NameError" in crash.tests[0].message and "solution.py, line 2" in crash.tests[0].message
     syntax = grader.grade(TOY, "def double(x) return 2x\n", QUICK)
     assert syntax.tests[0].name == "import solution.py" and "SyntaxError" in syntax.tests[0].message
+
+
+def test_examples_report_expected_and_got_without_the_hidden_tests():
+    run = grader.run_examples(TOY, "def double(x):\n    return x + 2\n", QUICK)
+    assert [(t.name, t.passed, t.values) for t in run.tests] == [
+        ("test_example_1", False, {"expected": 42, "got": 23}), ("test_example_2", True, {"expected": 4, "got": 4})]
+    missing = grader.run_examples(TOY, "def triple(x):\n    return 3 * x\n", QUICK)
+    assert missing.status == "failed" and "NameError" in missing.tests[0].message
 
 
 def test_a_function_that_never_returns_fails_its_own_test_and_the_rest_still_run():

@@ -20,6 +20,14 @@ TEST_SECONDS = 20  # wall-clock limit per hidden test (a hidden_tests module may
 MESSAGE_CHARS = 2000  # longest message kept per test
 
 
+class Fail(AssertionError):
+    """A failed check as a message key and the values it names (what was expected, what came back)."""
+
+    def __init__(self, key: str, **values):
+        super().__init__(key)
+        self.key, self.values = key, values
+
+
 class TestTimeout(Exception):
     """A hidden test ran past TEST_SECONDS (an endless loop in the learner's code, usually)."""
 
@@ -77,6 +85,37 @@ def model(value, function: str):
     return value
 
 
+def plain(value):
+    """`value` as JSON data for a report: tensors as nested lists, floats rounded to 4 places."""
+    import torch
+
+    if isinstance(value, torch.Tensor):
+        value = value.detach().tolist()
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    if isinstance(value, float):
+        return round(value, 4) + 0.0  # + 0.0: no "-0.0"
+    return value if value is None or isinstance(value, (bool, int, str)) else repr(value)[:200]
+
+
+def close(got, want, tolerance: float = 1e-3) -> bool:
+    """Equal data, numbers within `tolerance` (absolute, or relative for large ones)."""
+    if isinstance(want, list):
+        return isinstance(got, list) and len(got) == len(want) and all(map(close, got, want))
+    if isinstance(want, float) or isinstance(got, float):
+        return (isinstance(got, (int, float)) and not isinstance(got, bool)
+                and abs(got - want) <= tolerance * max(1.0, abs(want)))
+    return type(got) is type(want) and got == want
+
+
+def example(call, expected):
+    """A visible example: `call()` must give `expected` (JSON data); reports both either way."""
+    got = plain(call())
+    if not close(got, expected):
+        raise Fail("example_mismatch", expected=expected, got=got)
+    return {"expected": expected, "got": got}
+
+
 class Spy:
     """Wraps a function of the solution module to count calls and keep their arguments, so a test
     can check that, e.g., the training loop really uses the loss the other tests checked."""
@@ -98,7 +137,8 @@ class Spy:
 
 
 def run_tests(module) -> list[dict]:
-    """Every test_* function of `module`: [{"name", "passed", "message", "seconds"}]."""
+    """Every test_* function of `module`: [{"name", "passed", "message", "values", "seconds"}]; a test
+    may return a dict of values to report (a visible example returns what it expected and got)."""
     results = []
     limit = getattr(module, "TEST_SECONDS", TEST_SECONDS)
     alarm = hasattr(signal, "SIGALRM")
@@ -113,15 +153,15 @@ def run_tests(module) -> list[dict]:
         if alarm:
             signal.setitimer(signal.ITIMER_REAL, limit)
         try:
-            fn()
-            passed, message = True, ""
+            values = fn()
+            passed, message, values = True, "", values if isinstance(values, dict) else {}
         except BaseException as err:  # a learner's SystemExit or KeyboardInterrupt is a failed test too
-            passed, message = False, describe(err)
+            passed, message, values = False, describe(err), err.values if isinstance(err, Fail) else {}
         finally:
             if alarm:
                 signal.setitimer(signal.ITIMER_REAL, 0)
         results.append({"name": name, "passed": passed, "message": message[:MESSAGE_CHARS],
-                        "seconds": time.perf_counter() - started})
+                        "values": values, "seconds": time.perf_counter() - started})
     if alarm:
         signal.signal(signal.SIGALRM, previous)
     return results
@@ -138,11 +178,11 @@ def main() -> None:
     try:
         import hidden_tests
     except BaseException as err:  # the learner's module failed to import (SyntaxError, SystemExit, ...)
-        results = [{"name": "import solution.py", "passed": False, "message": describe(err)[:MESSAGE_CHARS],
+        results = [{"name": "import solution.py", "passed": False, "message": describe(err)[:MESSAGE_CHARS], "values": {},
                     "seconds": clock() - started}]
     else:
         results = tests_of(hidden_tests)
-    payload = key + b"\n" + dumps(results).encode("utf-8", errors="replace")
+    payload = key + b"\n" + dumps(results, default=repr).encode("utf-8", errors="replace")
     while payload:
         payload = payload[write(report_fd, payload):]
     end(0)
