@@ -4,6 +4,7 @@ import json
 
 import streamlit as st
 
+from . import code_box
 from .i18n import catalogue
 from .ui import lang, t
 
@@ -47,6 +48,16 @@ def grade(result) -> None:
             st.code(result.stderr, language=None)
     st.caption(t("coding.protections", **{part: protection(result.protections.get(part, "unknown"))
                                           for part in ("network", "process_cap", "jail")}))
+
+
+def hints(exercise) -> None:
+    """The hints opened so far, and a button for the next one."""
+    shown = code_box.hints_shown(exercise)
+    for number, hint in enumerate(exercise.hints[:shown], 1):
+        st.info(t("coding.hint", n=number, total=len(exercise.hints), text=hint[lang()]), icon="💡")
+    if shown < len(exercise.hints):
+        st.button(t("coding.show_hint", n=shown + 1, total=len(exercise.hints)), key="coding_show_hint",
+                  on_click=code_box.show_hint, args=(exercise,))
 
 
 def examples(exercise, result=None) -> None:

@@ -27,6 +27,7 @@ demo = dw.PAGES_DIR / f"{exercise.demo}.py"
 if demo.exists():
     st.page_link(f"pages/{demo.name}", label=t("drills.see_demo", page=t(f"nav.{exercise.demo}")), icon="🔬")
 
+coding_view.hints(exercise)
 if refused:
     st.info(t(f"coding.{refused}"))
 code = code_box.editor(exercise, t("coding.editor"), t("coding.editor_help"))
@@ -62,9 +63,8 @@ if submitted:
 result = st.session_state.get(f"coding_grade_{exercise.id}")
 if result is not None:
     coding_view.grade(result)
-tried = code_box.attempts(exercise)
-if refused or attempts.unlocked(tried, exercise.starter):
+if refused or attempts.unlocked(code_box.attempts(exercise), exercise.starter):  # refused: nothing can run
     with st.expander(t("coding.reference"), expanded=result is not None and result.status == "passed"):
         st.code(exercise.reference, language="python")
 else:
-    st.caption(t("coding.reference_locked", n=attempts.remaining(tried, exercise.starter)))
+    st.caption(t("coding.reference_locked"))

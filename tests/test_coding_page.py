@@ -1,5 +1,7 @@
 """AppTest runs of the Coding drills page on a toy exercise (a real sandboxed run takes a second or two):
 visible examples, hints, the reference's lock, messages in the page's language, and the history."""
+from dataclasses import replace
+
 from test_drills_grader import TOY
 from test_drills_pages import fresh_progress, texts  # noqa: F401 (fresh_progress is an autouse fixture)
 
@@ -9,9 +11,9 @@ from kdcore.drills.store import ProgressStore
 WRONG = "def double(x):\n    return x + 2\n"
 
 
-def open_coding(app_page, monkeypatch, code: str, lang: str = "en"):
+def open_coding(app_page, monkeypatch, code: str, lang: str = "en", exercise=TOY):
     monkeypatch.setenv("KDLAB_ALLOW_CODE", "1")
-    monkeypatch.setattr(grader, "load_exercises", lambda: (TOY,))
+    monkeypatch.setattr(grader, "load_exercises", lambda: (exercise,))
     at = app_page("coding.py", lang=lang)
     at.session_state["coding_saved"] = {"drafts": {"toy": code}, "attempts": {}}
     return at
@@ -26,3 +28,37 @@ def test_run_examples_shows_expected_and_got_and_records_nothing(app_page, monke
     assert "Expected: `42`" in shown and "❌ Got: `23`" in shown and "✅ Got: `4`" in shown
     assert "1 of 2 examples give the expected result" in texts(at.caption)
     assert at.session_state["coding_saved"]["attempts"] == {} and ProgressStore().scores("coding:") == []
+
+
+def test_hints_open_one_at_a_time(app_page, monkeypatch):
+    at = open_coding(app_page, monkeypatch, WRONG)
+    assert not at.info or "Hint" not in texts(at.info)
+    at.button(key="coding_show_hint").click().run()
+    assert "Hint 1 of 2." in texts(at.info) and "Hint 2 of 2." not in texts(at.info)
+    assert at.button(key="coding_show_hint").label == "Show hint 2 of 2"
+    at.button(key="coding_show_hint").click().run()
+    assert "Doubling is adding" in texts(at.info) and "Multiplication does it" in texts(at.info)
+    assert not [b for b in at.button if b.key == "coding_show_hint"]  # no hint left to open
+
+
+def reference_open(at) -> bool:
+    return "Reference solution" in [e.label for e in at.expander]
+
+
+def submit(at, code: str):
+    at.session_state["coding_saved"] = {**at.session_state["coding_saved"], "drafts": {"toy": code}}
+    at.button(key="coding_submit").click().run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_reference_stays_locked_until_a_real_attempt(app_page, monkeypatch):
+    starter = "def double(x):\n    raise NotImplementedError\n"
+    at = open_coding(app_page, monkeypatch, starter, exercise=replace(TOY, starter=starter))
+    assert not reference_open(at) and "opens after your first real submission" in texts(at.caption)
+    at.session_state["coding_saved"] = {**at.session_state["coding_saved"], "drafts": {"toy": WRONG}}
+    at.button(key="coding_run_examples").click().run()
+    assert not reference_open(at)  # examples are not an attempt
+    assert not reference_open(submit(at, starter + "\n\n"))  # the starter code, whitespace aside
+    assert not reference_open(submit(at, "def double(x) return 2x\n"))  # stopped at import: never ran
+    assert reference_open(submit(at, WRONG))  # own code that ran, even though it fails

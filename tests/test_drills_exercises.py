@@ -245,6 +245,13 @@ def test_every_exercise_has_a_wrong_solution_set():
     assert all(len(cases) >= 5 for cases in WRONG.values())
 
 
+def test_every_exercise_has_two_or_three_hints_that_do_not_give_the_code():
+    for exercise in EXERCISES.values():
+        assert 2 <= len(exercise.hints) <= 3, exercise.id
+        lines = [line.strip() for line in exercise.reference.splitlines() if len(line.strip()) > 15]
+        assert not [line for hint in exercise.hints for text in hint.values() for line in lines if line in text]
+
+
 @pytest.mark.parametrize("exercise_id", EXERCISES)
 def test_visible_examples_hold_for_the_reference_and_not_the_starter(exercise_id):
     exercise = EXERCISES[exercise_id]

@@ -14,7 +14,9 @@ TOY = grader.Exercise("toy", {"en": "toy", "zh": "玩具"}, {"en": "toy", "zh": 
                       "from solution import double\n\n\ndef test_double():\n"
                       "    assert double(21) == 42, f'double(21) should be 42, got {double(21)!r}'\n\n\n"
                       "def test_negative():\n    assert double(-1) == -2\n",
-                      examples=({"call": "double(21)", "expected": 42}, {"call": "double(2)", "expected": 4}))
+                      examples=({"call": "double(21)", "expected": 42}, {"call": "double(2)", "expected": 4}),
+                      hints=({"en": "Doubling is adding a number to itself.", "zh": "加倍就是把一个数加上它自己。"},
+                             {"en": "Multiplication does it in one step.", "zh": "乘法一步就能做到。"}))
 
 
 @pytest.fixture(scope="module")

@@ -5,7 +5,7 @@ both languages, the demo page), `starter.py` (what the learner edits), `referenc
 solution) and `hidden_tests.py` (test functions importing from `solution`). Grading writes the
 learner's code as solution.py beside the tests and the harness and runs them in the sandbox.
 
-`exercise.json` also holds the visible examples: a few calls (Python expressions over the solution's
+`exercise.json` also holds 2–3 progressive hints (each in every language) and the visible examples: a few calls (Python expressions over the solution's
 names, torch, nn and F, after an optional `setup`) with their expected results as JSON data. Running
 them goes through the same sandbox and harness, with a tests module made of the examples alone.
 """
@@ -34,6 +34,7 @@ class Exercise:
     tests: str
     examples: tuple = ()    # ({"call": expression, "expected": JSON data}, ...)
     setup: str = ""         # code the example calls may use, shown with them
+    hints: tuple = ()       # ({lang: text}, ...), from a nudge to the key idea, never the code
 
 
 @dataclass
@@ -58,19 +59,25 @@ class Grade:
     def passed_count(self) -> int:
         return sum(t.passed for t in self.tests)
 
+    @property
+    def ran(self) -> bool:
+        """Did the code get as far as the checks (not stopped at import, by a crash or the clock first)?"""
+        return any(t.name.startswith("test_") for t in self.tests)
+
 
 def load_exercise(folder: Path) -> Exercise:
     try:
         meta = json.loads((folder / "exercise.json").read_text(encoding="utf-8"))
         texts = {name: (folder / f"{name}.py").read_text(encoding="utf-8") for name in ("starter", "reference", "hidden_tests")}
         title, statement = meta["title"], meta["statement"]
-        if not all(title.get(lang) and statement.get(lang) for lang in LANGS):
-            raise KeyError("title/statement in every language")
-    except (OSError, KeyError, json.JSONDecodeError) as err:
+        hints = tuple(meta.get("hints", ()))
+        if not all(text.get(lang) for text in (title, statement, *hints) for lang in LANGS):
+            raise KeyError("title/statement/hints in every language")
+    except (OSError, KeyError, AttributeError, json.JSONDecodeError) as err:
         raise DataUnavailable("exercise_incomplete", name=folder.name, reason=str(err)) from err
     examples = meta.get("examples", {})
     return Exercise(folder.name, title, statement, meta.get("demo", "lab"), texts["starter"], texts["reference"],
-                    texts["hidden_tests"], tuple(examples.get("cases", ())), examples.get("setup", ""))
+                    texts["hidden_tests"], tuple(examples.get("cases", ())), examples.get("setup", ""), hints)
 
 
 @lru_cache(maxsize=1)
