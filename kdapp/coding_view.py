@@ -1,11 +1,12 @@
 """How the Coding drills page shows a graded submission: the status, then every check with its full
-message (what was expected and what came back), the program's output and the sandbox's protections."""
+message in the page's language (what was expected and what came back), the program's output and the
+sandbox's protections; and the visible examples, the hints, and a run of the examples."""
 import json
 
 import streamlit as st
 
 from . import code_box
-from .i18n import catalogue
+from .i18n import catalogue, text
 from .ui import lang, t
 
 GRADER_CHECKS = {"time limit": "coding.check_time_limit", "run": "coding.check_run"}  # checks the grader adds
@@ -18,12 +19,18 @@ def check_name(name: str) -> str:
     return t(key) if key in catalogue() else name.removeprefix("test_").replace("_", " ")
 
 
-def check_message(test) -> str:
-    if test.name == "time limit":
-        return t("coding.message_time_limit", s=test.seconds)
-    if test.name == "run":
-        return t("coding.message_run")
-    return test.message
+def message(test, language: str | None = None) -> str:
+    """A failed check's message in `language` (default: the page's): its key's entry in
+    strings/coding_messages.json filled with its values, then where in solution.py it failed. A key
+    the catalogue lacks, or values that do not fit it (learner code can raise checks too), read as data."""
+    language = language or lang()
+    values = {k: json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict)) else v for k, v in test.values.items()}
+    try:
+        body = text(f"coding_messages.{test.key}", language, **values)
+        where = " " + text("coding_messages.where", language, **test.where) if test.where else ""
+    except (KeyError, ValueError, IndexError):
+        return f"{test.key}: {json.dumps(test.values, ensure_ascii=False)}"
+    return body + where
 
 
 def grade(result) -> None:
@@ -36,10 +43,8 @@ def grade(result) -> None:
         with st.container(border=True):
             st.markdown(f"{'✅' if test.passed else '❌'} **{check_name(test.name)}** "
                         f"<small>· {test.seconds:.2f} s</small>", unsafe_allow_html=True)
-            if not test.passed and test.message:
-                st.code(check_message(test), language=None, wrap_lines=True)
-    if any(not test.passed and test.name not in GRADER_CHECKS for test in result.tests) and lang() != "en":
-        st.caption(t("coding.messages_english"))
+            if not test.passed:
+                st.code(message(test), language=None, wrap_lines=True)
     if result.stdout.strip():
         with st.expander(t("coding.stdout")):
             st.code(result.stdout, language=None)
@@ -74,11 +79,11 @@ def examples(exercise, result=None) -> None:
             st.code(case["call"], language="python")
             st.markdown(t("coding.expected", value=json.dumps(case["expected"])))
             if test is not None:
-                got = json.dumps(test.values["got"]) if "got" in test.values else check_message(test)
+                got = json.dumps(test.values["got"]) if "got" in test.values else message(test)
                 st.markdown(f"{'✅' if test.passed else '❌'} {t('coding.got', value=got)}")
     if result:
         for test in outcomes.values():  # an import error, the time limit or a crash: no example reported
-            st.error(f"**{check_name(test.name)}** — {check_message(test)}")
+            st.error(f"**{check_name(test.name)}** — {message(test)}")
         passed = sum(test.passed for test in result.tests if test.name.startswith("test_example_"))
         st.caption(t("coding.examples_summary", passed=passed, total=len(exercise.examples)))
 

@@ -62,3 +62,22 @@ def test_reference_stays_locked_until_a_real_attempt(app_page, monkeypatch):
     assert not reference_open(submit(at, starter + "\n\n"))  # the starter code, whitespace aside
     assert not reference_open(submit(at, "def double(x) return 2x\n"))  # stopped at import: never ran
     assert reference_open(submit(at, WRONG))  # own code that ran, even though it fails
+
+
+def test_a_failing_check_is_worded_in_chinese(app_page, monkeypatch):
+    # AppTest reads a radio's choice back through str(), so the exercise's title must be its id here
+    at = open_coding(app_page, monkeypatch, WRONG, lang="zh", exercise=replace(TOY, title={"en": "toy", "zh": "toy"}))
+    submit(at, WRONG)
+    messages = [c.value for c in at.code]
+    assert "double(21) 应为 42，实际为 23" in messages and "有一项检查未通过" in messages
+    at.button(key="coding_run_examples").click().run()
+    assert "期望：`42`" in texts(at.markdown) and "❌ 实际：`23`" in texts(at.markdown)
+
+
+def test_a_check_the_catalogue_cannot_word_reads_as_data():
+    from kdapp import coding_view
+
+    made_up = grader.TestOutcome("test_x", False, "no_such_key", {"got": 1}, None, 0.1)
+    unfit = grader.TestOutcome("test_x", False, "loss_value", {"got": "text"}, {"line": 1}, 0.1)
+    assert coding_view.message(made_up, "zh") == 'no_such_key: {"got": 1}'
+    assert coding_view.message(unfit, "en") == 'loss_value: {"got": "text"}'

@@ -148,7 +148,7 @@ def test_coding_page_grades_a_submission(app_page, monkeypatch):
     at.button(key="coding_submit").click().run()
     assert not at.exception, at.exception
     assert "No test passed yet — 0 of 2 checks passed, 2 failed" in texts(at.error)
-    assert "double(21) should be 42, got 23" in [c.value for c in at.code]
+    assert "double(21) should be 42, got 23" in [c.value for c in at.code]  # the check's key, worded
     assert "Reference solution" in [e.label for e in at.expander]  # own code that ran opens the reference
     at.session_state["coding_saved"] = {**at.session_state["coding_saved"], "drafts": {"toy": "def double(x):\n    return 2 * x\n"}}
     at.button(key="coding_submit").click().run()

@@ -10,7 +10,7 @@ names, torch, nn and F, after an optional `setup`) with their expected results a
 them goes through the same sandbox and harness, with a tests module made of the examples alone.
 """
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -41,9 +41,10 @@ class Exercise:
 class TestOutcome:
     name: str
     passed: bool
-    message: str
+    key: str            # the message's key ("" for a pass); kdapp words it in the learner's language
+    values: dict        # what the message names: expected and got values, a function, a threshold
+    where: dict | None  # {"line", "function", "source"} in solution.py where a failure happened
     seconds: float
-    values: dict = field(default_factory=dict)  # what a check reports beside its message (expected, got)
 
 
 @dataclass
@@ -112,16 +113,14 @@ def _run(tests: str, code: str, limits: sandbox.Limits) -> Grade:
     files = {"solution.py": code, "hidden_tests.py": tests, "harness.py": HARNESS.read_text(encoding="utf-8")}
     run = sandbox.run(files, "harness.py", limits, report=True)
     raw = _parse_results(run.report)
-    outcomes = [TestOutcome(r["name"], r["passed"], r["message"], r["seconds"], r["values"]) for r in raw or []]
+    outcomes = [TestOutcome(r["name"], r["passed"], r["key"], r["values"], r["where"], r["seconds"]) for r in raw or []]
     if run.timed_out or run.returncode in (-9, -24):  # SIGKILL after the wall clock, SIGXCPU after the CPU limit
         status = "timeout"
-        outcomes.append(TestOutcome("time limit", False,
-                                 f"Stopped after {run.seconds:.0f} s: the code exceeded the time limit "
-                                 f"({limits.cpu_s} s CPU, {limits.wall_s:.0f} s wall). Look for an endless loop.", run.seconds))
+        outcomes.append(TestOutcome("time limit", False, "time_limit", {"s": run.seconds, "cpu_s": limits.cpu_s,
+                                    "wall_s": limits.wall_s}, None, run.seconds))
     elif raw is None or not raw:
         status = "crashed"
-        outcomes.append(TestOutcome("run", False, f"The program ended (exit code {run.returncode}) before the tests could "
-                                 "report; see the error output below.", run.seconds))
+        outcomes.append(TestOutcome("run", False, "run_ended", {"code": run.returncode}, None, run.seconds))
     else:
         status = "passed" if all(t.passed for t in outcomes) else "failed"
     return Grade(status, outcomes, run.seconds, run.stdout, run.stderr, run.protections)
@@ -135,8 +134,9 @@ def _parse_results(text: str | None) -> list[dict] | None:
     except json.JSONDecodeError:
         return None
     if not isinstance(rows, list) or not all(isinstance(r, dict) and isinstance(r.get("name"), str)
-                                             and isinstance(r.get("passed"), bool) and isinstance(r.get("message"), str)
+                                             and isinstance(r.get("passed"), bool) and isinstance(r.get("key"), str)
                                              and isinstance(r.get("values"), dict)
+                                             and isinstance(r.get("where"), (dict, type(None)))
                                              and isinstance(r.get("seconds"), (int, float)) for r in rows):
         return None
     return rows
