@@ -2,6 +2,7 @@
 message in the page's language (what was expected and what came back), the program's output and the
 sandbox's protections; and the visible examples, the hints, and a run of the examples."""
 import json
+from datetime import datetime
 
 import streamlit as st
 
@@ -86,6 +87,28 @@ def examples(exercise, result=None) -> None:
             st.error(f"**{check_name(test.name)}** — {message(test)}")
         passed = sum(test.passed for test in result.tests if test.name.startswith("test_example_"))
         st.caption(t("coding.examples_summary", passed=passed, total=len(exercise.examples)))
+
+
+def history(submissions: dict[str, list[dict]], exercises) -> None:
+    """My progress: each exercise's graded submissions (kdcore.drills.attempts.history), newest first."""
+    st.subheader(t("progress.coding_title"))
+    if not submissions:
+        st.caption(t("progress.coding_empty"))
+    titles = {exercise.id: exercise.title[lang()] for exercise in exercises}
+    for exercise_id, rows in submissions.items():
+        best = max(rows, key=lambda row: row["passed"])
+        label = t("progress.coding_summary", title=titles.get(exercise_id, exercise_id), n=len(rows),
+                  passed=best["passed"], total=best["total"])
+        with st.expander(label):
+            st.dataframe([{t("progress.col_when"): datetime.fromisoformat(row["at"]).astimezone().strftime("%Y-%m-%d %H:%M"),
+                           t("progress.col_checks"): f"{row['passed']} / {row['total']}",
+                           t("progress.col_status"): status_text(row["status"])} for row in reversed(rows)],
+                         hide_index=True, width="stretch", key=f"progress_coding_{exercise_id}")
+
+
+def status_text(status: str) -> str:
+    key = f"coding.status_{status}"
+    return t(key) if key in catalogue() else status
 
 
 def protection(value: str) -> str:

@@ -81,3 +81,30 @@ def test_a_check_the_catalogue_cannot_word_reads_as_data():
     unfit = grader.TestOutcome("test_x", False, "loss_value", {"got": "text"}, {"line": 1}, 0.1)
     assert coding_view.message(made_up, "zh") == 'no_such_key: {"got": 1}'
     assert coding_view.message(unfit, "en") == 'loss_value: {"got": "text"}'
+
+
+def test_my_progress_lists_each_exercises_submissions(app_page, monkeypatch):
+    at = app_page("progress.py")
+    assert "No coding submission yet" in texts(at.caption)
+    at = open_coding(app_page, monkeypatch, WRONG)
+    submit(at, WRONG)
+    at.button(key="coding_run_examples").click().run()  # not a submission
+    submit(at, "def double(x):\n    return 2 * x\n")
+    at.switch_page("pages/progress.py").run()
+    assert not at.exception, at.exception
+    assert "toy — 2 submission(s), best 2 / 2 checks" in [e.label for e in at.expander]
+    table = next(frame.value for frame in at.dataframe if "Checks passed" in frame.value.columns)
+    assert list(table["Checks passed"]) == ["2 / 2", "0 / 2"]  # newest first
+    assert list(table["Result"]) == ["All hidden tests passed", "Some tests failed"]
+    assert all(len(when) == 16 for when in table["Submitted"])
+
+
+def test_history_groups_the_stores_coding_scores_by_exercise():
+    from kdcore.drills import attempts
+
+    scores = [{"kind": "coding:a", "score": 1.0, "total": 3.0, "detail": {"status": "failed"}, "at": "2026-01-01T10:00:00+00:00"},
+              {"kind": "mock", "score": 5.0, "total": 10.0, "detail": {}, "at": "2026-01-01T11:00:00+00:00"},
+              {"kind": "coding:a", "score": 3.0, "total": 3.0, "detail": [], "at": "2026-01-02T10:00:00+00:00"}]
+    assert attempts.history(scores) == {"a": [
+        {"at": "2026-01-01T10:00:00+00:00", "passed": 1, "total": 3, "status": "failed"},
+        {"at": "2026-01-02T10:00:00+00:00", "passed": 3, "total": 3, "status": ""}]}
