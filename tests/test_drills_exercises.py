@@ -6,6 +6,8 @@ wins). They run in this process through the grader's own harness (fast: no sandb
 solution, and only the test each one must fail); tests/test_drills_grader.py grades every reference in
 the real sandbox and requires it to pass every hidden test."""
 import ast
+import json
+import shutil
 import string
 import sys
 import types
@@ -17,6 +19,7 @@ import pytest
 from kdapp import coding_view
 from kdapp.i18n import LANGUAGES, catalogue
 from kdcore.drills import _harness, grader
+from kdcore.errors import DataUnavailable
 
 EXERCISES = {ex.id: ex for ex in grader.load_exercises()}
 
@@ -269,6 +272,16 @@ def test_every_check_message_is_worded_in_every_language_with_the_values_it_name
         for language in LANGUAGES:
             fields = {field for _, field, _, _ in string.Formatter().parse(entry[language]) if field}
             assert fields <= names, (key, language, fields - names)
+
+
+@pytest.mark.parametrize("broken", [{"hints": [{"en": "only English"}]}, {"examples": {"cases": [{"call": "f(1)"}]}}])
+def test_an_exercise_with_a_hint_in_one_language_or_an_example_without_its_result_is_refused(tmp_path, broken):
+    folder = tmp_path / "broken"
+    shutil.copytree(grader.EXERCISES_DIR / "1_simple_distillation", folder)
+    meta = json.loads((folder / "exercise.json").read_text(encoding="utf-8"))
+    (folder / "exercise.json").write_text(json.dumps({**meta, **broken}), encoding="utf-8")
+    with pytest.raises(DataUnavailable, match="broken"):
+        grader.load_exercise(folder)
 
 
 def test_every_exercise_has_two_or_three_hints_that_do_not_give_the_code():

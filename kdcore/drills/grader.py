@@ -5,9 +5,10 @@ both languages, the demo page), `starter.py` (what the learner edits), `referenc
 solution) and `hidden_tests.py` (test functions importing from `solution`). Grading writes the
 learner's code as solution.py beside the tests and the harness and runs them in the sandbox.
 
-`exercise.json` also holds 2–3 progressive hints (each in every language) and the visible examples: a few calls (Python expressions over the solution's
-names, torch, nn and F, after an optional `setup`) with their expected results as JSON data. Running
-them goes through the same sandbox and harness, with a tests module made of the examples alone.
+`exercise.json` also holds 2–3 progressive hints (each in every language) and the visible examples:
+a few calls (Python expressions over the solution's names, torch, nn and F, after an optional
+`setup`) with their expected results as JSON data. Running them goes through the same sandbox and
+harness, with a tests module made of the examples alone.
 """
 import json
 from dataclasses import dataclass
@@ -74,11 +75,14 @@ def load_exercise(folder: Path) -> Exercise:
         hints = tuple(meta.get("hints", ()))
         if not all(text.get(lang) for text in (title, statement, *hints) for lang in LANGS):
             raise KeyError("title/statement/hints in every language")
-    except (OSError, KeyError, AttributeError, json.JSONDecodeError) as err:
+        examples = meta.get("examples", {})
+        cases, setup = tuple(examples.get("cases", ())), examples.get("setup", "")
+        if not all(isinstance(case["call"], str) and "expected" in case for case in cases):
+            raise KeyError("a call and its expected result for every example")
+    except (OSError, KeyError, TypeError, AttributeError, json.JSONDecodeError) as err:
         raise DataUnavailable("exercise_incomplete", name=folder.name, reason=str(err)) from err
-    examples = meta.get("examples", {})
     return Exercise(folder.name, title, statement, meta.get("demo", "lab"), texts["starter"], texts["reference"],
-                    texts["hidden_tests"], tuple(examples.get("cases", ())), examples.get("setup", ""), hints)
+                    texts["hidden_tests"], cases, setup, hints)
 
 
 @lru_cache(maxsize=1)
