@@ -77,11 +77,13 @@ def examples(exercise, result=None) -> None:
     for number, case in enumerate(exercise.examples, 1):
         test = outcomes.pop(f"test_example_{number}", None)
         with st.container(border=True):
-            st.code(case["call"], language="python")
+            st.code(case["call"], language="python", wrap_lines=True)
             st.markdown(t("coding.expected", value=json.dumps(case["expected"])))
-            if test is not None:
-                got = json.dumps(test.values["got"]) if "got" in test.values else message(test)
-                st.markdown(f"{'✅' if test.passed else '❌'} {t('coding.got', value=got)}")
+            if test is not None and "got" in test.values:
+                st.markdown(f"{'✅' if test.passed else '❌'} {t('coding.got', value=json.dumps(test.values['got']))}")
+            elif test is not None:  # the call raised: what it raised, in the page's language
+                st.markdown(f"❌ {t('coding.got_error')}")
+                st.code(message(test), language=None, wrap_lines=True)
     if result:
         for test in outcomes.values():  # an import error, the time limit or a crash: no example reported
             st.error(f"**{check_name(test.name)}** — {message(test)}")

@@ -120,3 +120,12 @@ def test_history_groups_the_stores_coding_scores_by_exercise():
     assert attempts.history(scores) == {"a": [
         {"at": "2026-01-01T10:00:00+00:00", "passed": 1, "total": 3, "status": "failed"},
         {"at": "2026-01-02T10:00:00+00:00", "passed": 3, "total": 3, "status": ""}]}
+
+
+@needs_jail
+def test_an_example_that_raises_shows_the_error_in_place_of_a_result(app_page, monkeypatch):
+    at = open_coding(app_page, monkeypatch, "def double(x):\n    raise NotImplementedError\n")
+    at.button(key="coding_run_examples").click().run()
+    assert texts(at.markdown).count("❌ Got an error instead of a result:") == 2
+    assert any(c.value.startswith("not implemented yet") and "line 2 in double" in c.value for c in at.code)
+    assert "0 of 2 examples give the expected result" in texts(at.caption)
