@@ -4,7 +4,7 @@ The editor is streamlit-code-editor (Ace: monospace, Tab indents four spaces, li
 highlighting); if the component cannot be imported, a plain text area stands in. Each exercise's
 draft lives in session_state (not in a widget's state, which Streamlit drops when the learner opens
 another page) and is saved for this browser after every change (kdapp.keep), together with the
-graded attempts that unlock the reference (kdcore.drills.attempts).
+graded attempts that unlock the reference (kdcore.drills.attempts) and how many hints are open.
 """
 import streamlit as st
 
@@ -15,7 +15,7 @@ try:
 except ImportError:  # the textarea fallback below
     code_editor = None
 
-STATE = "coding_saved"  # {"drafts": {exercise id: code}, "attempts": {exercise id: [{code, status, passed}]}}
+STATE = "coding_saved"  # {"drafts": {id: code}, "attempts": {id: [{code, status, passed, ran}]}, "hints": {id: shown}}
 MAX_ATTEMPTS_KEPT = 20
 OPTIONS = {"showLineNumbers": True, "tabSize": 4, "useSoftTabs": True, "fontSize": 14, "showPrintMargin": False,
            "wrap": False, "displayIndentGuides": True}
@@ -70,6 +70,17 @@ def attempts(exercise) -> list[dict]:
 
 
 def add_attempt(exercise, code: str, grade) -> None:
-    rows = [*attempts(exercise), {"code": code, "status": grade.status, "passed": grade.passed_count}]
+    rows = [*attempts(exercise), {"code": code, "status": grade.status, "passed": grade.passed_count,
+                                 "ran": grade.ran}]
     state()["attempts"][exercise.id] = rows[-MAX_ATTEMPTS_KEPT:]
+    _save()
+
+
+def hints_shown(exercise) -> int:
+    return state().setdefault("hints", {}).get(exercise.id, 0)
+
+
+def show_hint(exercise) -> None:
+    """Open the next hint (a button's callback)."""
+    state().setdefault("hints", {})[exercise.id] = min(hints_shown(exercise) + 1, len(exercise.hints))
     _save()

@@ -27,13 +27,23 @@ demo = dw.PAGES_DIR / f"{exercise.demo}.py"
 if demo.exists():
     st.page_link(f"pages/{demo.name}", label=t("drills.see_demo", page=t(f"nav.{exercise.demo}")), icon="🔬")
 
+coding_view.hints(exercise)
 if refused:
     st.info(t(f"coding.{refused}"))
 code = code_box.editor(exercise, t("coding.editor"), t("coding.editor_help"))
 row = st.container(horizontal=True)
+tried_examples = row.button(t("coding.run_examples"), key="coding_run_examples", disabled=bool(refused))
 submitted = row.button(t("coding.submit"), key="coding_submit", type="primary", disabled=bool(refused))
 row.button(t("coding.reset"), key="coding_reset", on_click=code_box.reset, args=(exercise,))
 st.caption(t("coding.autosave"))
+
+if tried_examples:  # a quick check: shown, never recorded as an attempt
+    try:
+        with st.spinner(t("coding.running_examples")):
+            st.session_state[f"coding_examples_{exercise.id}"] = grader.run_examples(exercise, code)
+    except KDLabError as err:
+        show_error(err)
+coding_view.examples(exercise, st.session_state.get(f"coding_examples_{exercise.id}"))
 
 if submitted:
     try:
@@ -45,7 +55,7 @@ if submitted:
         st.session_state[f"coding_grade_{exercise.id}"] = result
         code_box.add_attempt(exercise, code, result)
         try:
-            dw.open_store().add_score(f"coding:{exercise.id}", result.passed_count, len(result.tests),
+            dw.open_store().add_score(attempts.PREFIX + exercise.id, result.passed_count, len(result.tests),
                                       {"status": result.status, "seconds": round(result.seconds, 1)})
         except KDLabError as err:  # the result is still shown; only saving it failed
             show_error(err)
@@ -53,9 +63,8 @@ if submitted:
 result = st.session_state.get(f"coding_grade_{exercise.id}")
 if result is not None:
     coding_view.grade(result)
-tried = code_box.attempts(exercise)
-if refused or attempts.unlocked(tried, exercise.starter):
+if refused or attempts.unlocked(code_box.attempts(exercise), exercise.starter):  # refused: nothing can run
     with st.expander(t("coding.reference"), expanded=result is not None and result.status == "passed"):
         st.code(exercise.reference, language="python")
 else:
-    st.caption(t("coding.reference_locked", n=attempts.remaining(tried, exercise.starter)))
+    st.caption(t("coding.reference_locked"))

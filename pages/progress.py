@@ -1,10 +1,10 @@
-"""My progress: mastery per topic, due cards, streak, history; export, import and reset."""
+"""My progress: mastery per topic, due cards, streak, history, coding submissions; export, import and reset."""
 import streamlit as st
 
+from kdapp import coding_view, fsrs_view
 from kdapp import drill_widgets as dw
-from kdapp import fsrs_view
 from kdapp.ui import t
-from kdcore.drills import charts, mastery, scheduler
+from kdcore.drills import attempts, charts, grader, mastery, scheduler
 from kdcore.drills.bank import TOPICS
 from kdcore.errors import KDLabError
 
@@ -39,6 +39,7 @@ else:
 mocks = store.scores("mock")
 if mocks:
     st.plotly_chart(charts.scores_figure(mocks, t("progress.mock_title"), t("progress.mock_score")), key="progress_mocks")
+coding_view.history(attempts.history(store.scores(attempts.PREFIX)), grader.load_exercises())
 
 st.divider()
 st.subheader(t("progress.backup"))

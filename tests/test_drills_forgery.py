@@ -9,8 +9,8 @@ TESTS = ("from solution import double\n\n\ndef test_double():\n    assert double
          "def test_negative():\n    assert double(-1) == -2\n")
 TOY = grader.Exercise("toy", {"en": "toy", "zh": "玩具"}, {"en": "toy", "zh": "玩具"}, "lab", "", "", TESTS)
 WRONG = "def double(x):\n    return x + 2\n"
-FORGED = ('[{"name": "test_double", "passed": true, "message": "", "seconds": 0.1}, '
-          '{"name": "test_negative", "passed": true, "message": "", "seconds": 0.1}]')
+FORGED = ('[{"name": "test_double", "passed": true, "key": "", "values": {}, "where": null, "seconds": 0.1}, '
+          '{"name": "test_negative", "passed": true, "key": "", "values": {}, "where": null, "seconds": 0.1}]')
 
 ATTACKS = {
     "atexit rewrites results.json": f"import atexit\natexit.register(lambda: open('results.json', 'w').write({FORGED!r}))\n",

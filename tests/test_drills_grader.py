@@ -11,9 +11,12 @@ from kdcore.errors import ConfigError
 
 QUICK = sandbox.Limits(wall_s=6, cpu_s=3)
 TOY = grader.Exercise("toy", {"en": "toy", "zh": "玩具"}, {"en": "toy", "zh": "玩具"}, "lab", "", "",
-                      "from solution import double\n\n\ndef test_double():\n"
-                      "    assert double(21) == 42, f'double(21) should be 42, got {double(21)!r}'\n\n\n"
-                      "def test_negative():\n    assert double(-1) == -2\n")
+                      "import harness\nfrom solution import double\n\n\ndef test_double():\n"
+                      "    harness.check(double(21) == 42, 'wrong_value', call='double(21)', want=42, got=double(21))\n\n\n"
+                      "def test_negative():\n    assert double(-1) == -2\n",
+                      examples=({"call": "double(21)", "expected": 42}, {"call": "double(2)", "expected": 4}),
+                      hints=({"en": "Doubling is adding a number to itself.", "zh": "加倍就是把一个数加上它自己。"},
+                             {"en": "Multiplication does it in one step.", "zh": "乘法一步就能做到。"}))
 
 
 @pytest.fixture(scope="module")
@@ -33,48 +36,59 @@ def exercise_grades():
 def test_reference_solutions_pass_their_hidden_tests(exercise_grades):
     for ex in grader.load_exercises():
         grade = exercise_grades[ex.id]
-        assert grade.status == "passed", [(t.name, t.message) for t in grade.tests if not t.passed] or grade.stderr
+        assert grade.status == "passed", [(t.name, t.key, t.values) for t in grade.tests if not t.passed] or grade.stderr
         assert len(grade.tests) >= 5 and grade.seconds < 30  # ≤ 15 s on an idle 2-core machine (bench/drills_grading.py)
 
 
 @pytest.mark.slow
 def test_missing_t_squared_fails_with_the_reason(exercise_grades):
     grade = exercise_grades["missing T²"]
-    failed = {t.name: t.message for t in grade.tests if not t.passed}
+    failed = {t.name: t for t in grade.tests if not t.passed}
     assert grade.status == "failed" and set(failed) == {"test_distillation_loss_value",
                                                         "test_gradient_reaches_student_only_and_is_right"}
-    assert "missing the T² factor" in failed["test_distillation_loss_value"]
+    missing = failed["test_distillation_loss_value"]
+    assert missing.key == "missing_t_squared" and set(missing.values) == {"got", "want"} and missing.where is None
 
 
 @pytest.mark.slow
 def test_starter_code_fails_saying_what_is_missing(exercise_grades):
     grade = exercise_grades["starter"]
     assert grade.status == "failed" and grade.passed_count == 0
-    assert all("not implemented yet" in t.message and "solution.py, line" in t.message for t in grade.tests)
+    assert all(t.key == "not_implemented" and t.where["line"] > 0 for t in grade.tests)
 
 
 def test_correct_and_wrong_toy_solutions():
     assert grader.grade(TOY, "def double(x):\n    return 2 * x\n", QUICK).status == "passed"
     wrong = grader.grade(TOY, "def double(x):\n    return x + 2\n", QUICK)
     assert wrong.status == "failed" and [t.passed for t in wrong.tests] == [False, False]
-    assert wrong.tests[0].message == "double(21) should be 42, got 23"
+    assert (wrong.tests[0].key, wrong.tests[0].values) == ("wrong_value", {"call": "double(21)", "want": 42, "got": 23})
+    assert wrong.tests[1].key == "check_failed"  # a bare assert: no key, no text
     crash = grader.grade(TOY, "def double(x):\n    return x * undefined_name\n", QUICK)
-    assert "NameError" in crash.tests[0].message and "solution.py, line 2" in crash.tests[0].message
+    assert crash.tests[0].key == "error" and crash.tests[0].values["type"] == "NameError"
+    assert crash.tests[0].where == {"line": 2, "function": "double", "source": "return x * undefined_name"}
     syntax = grader.grade(TOY, "def double(x) return 2x\n", QUICK)
-    assert syntax.tests[0].name == "import solution.py" and "SyntaxError" in syntax.tests[0].message
+    assert syntax.tests[0].name == "import solution.py" and syntax.tests[0].values["type"] == "SyntaxError"
+
+
+def test_examples_report_expected_and_got_without_the_hidden_tests():
+    run = grader.run_examples(TOY, "def double(x):\n    return x + 2\n", QUICK)
+    assert [(t.name, t.passed, t.values) for t in run.tests] == [
+        ("test_example_1", False, {"expected": 42, "got": 23}), ("test_example_2", True, {"expected": 4, "got": 4})]
+    missing = grader.run_examples(TOY, "def triple(x):\n    return 3 * x\n", QUICK)
+    assert missing.status == "failed" and missing.tests[0].values["type"] == "NameError"
 
 
 def test_a_function_that_never_returns_fails_its_own_test_and_the_rest_still_run():
     looping = grader.Exercise("loop", TOY.title, TOY.statement, "lab", "", "", "TEST_SECONDS = 1\n" + TOY.tests)
     grade = grader.grade(looping, "def double(x):\n    while True:\n        pass\n", QUICK)
     assert grade.status == "failed" and [t.name for t in grade.tests] == ["test_double", "test_negative"]
-    assert all("did not finish within 1 s" in t.message and "in double" in t.message for t in grade.tests)
+    assert all((t.key, t.values, t.where["function"]) == ("test_timeout", {"limit": 1}, "double") for t in grade.tests)
 
 
 def test_printing_megabytes_fails_with_a_message_not_a_crash():
     grade = grader.grade(TOY, "def double(x):\n    while True:\n        print('x' * 10_000)\n", QUICK)
     assert grade.status == "failed" and grade.tests[0].name == "test_double"
-    assert "printed or wrote more than the sandbox allows" in grade.tests[0].message
+    assert grade.tests[0].key == "output_limit"
     assert len(grade.stdout) < QUICK.output_chars + 100
 
 
@@ -89,7 +103,7 @@ def test_endless_loop_is_stopped_within_the_limits():
     started = time.monotonic()
     grade = grader.grade(TOY, "while True:\n    pass\n", QUICK)
     assert time.monotonic() - started < QUICK.wall_s + 3
-    assert grade.status == "timeout" and "time limit" in grade.tests[-1].message
+    assert grade.status == "timeout" and grade.tests[-1].key == "time_limit"
 
 
 def test_sleeping_forever_hits_the_wall_clock():
@@ -100,7 +114,7 @@ def test_sleeping_forever_hits_the_wall_clock():
 
 def test_memory_hog_gets_memory_error():
     grade = grader.grade(TOY, "hog = bytearray(4 * 1024 ** 3)\n\ndef double(x):\n    return 2 * x\n", QUICK)
-    assert grade.status == "failed" and "MemoryError" in grade.tests[0].message
+    assert grade.status == "failed" and grade.tests[0].key == "memory"
 
 
 def test_fork_bomb_is_contained_and_cleaned_up():

@@ -111,3 +111,13 @@ def test_ten_gigabytes_are_refused():
 def test_output_flood_is_capped():
     out = jailed("import sys\nwhile True:\n    sys.stdout.write('x' * 65536)\n")
     assert len(out.stdout) <= QUICK.output_chars + 100 and out.returncode != 0
+
+
+def test_the_visible_examples_run_in_the_jail_too():
+    from test_drills_grader import TOY
+
+    from kdcore.drills import grader
+
+    run = grader.run_examples(TOY, "import os\n\ndef double(x):\n    return os.getuid()\n", QUICK)
+    assert run.protections["jail"] == "bubblewrap"
+    assert run.tests[0].values == {"expected": 42, "got": sandbox.JAIL_UID}

@@ -1,6 +1,7 @@
 """AppTest runs of the drill, coding and progress pages, driving each mode like a learner would."""
 import pytest
 
+from kdcore.drills import sandbox
 from kdcore.drills.bank import default_bank
 from kdcore.drills.store import ProgressStore
 
@@ -135,8 +136,10 @@ def test_coding_page_is_read_only_unless_allowed(app_page, monkeypatch):
     assert at.session_state["coding_saved"]["drafts"] == {}  # the editor holds the starter code; nothing saved yet
 
 
+@pytest.mark.skipif(not sandbox.jail_available(), reason="bubblewrap (bwrap) is absent or cannot create namespaces here")
 def test_coding_page_grades_a_submission(app_page, monkeypatch):
-    """A real sandboxed run through the page, on a toy exercise so it takes a second, not a torch import."""
+    """A real sandboxed run through the page, on a toy exercise so it takes a second, not a torch import
+    (AppTest has no server address, so the page runs code only in the jail)."""
     from test_drills_grader import TOY
 
     from kdcore.drills import grader
@@ -148,13 +151,12 @@ def test_coding_page_grades_a_submission(app_page, monkeypatch):
     at.button(key="coding_submit").click().run()
     assert not at.exception, at.exception
     assert "No test passed yet — 0 of 2 checks passed, 2 failed" in texts(at.error)
-    assert "double(21) should be 42, got 23" in [c.value for c in at.code]
-    assert "The reference solution opens when the tests pass, or after 1 more submission" in texts(at.caption)
+    assert "double(21) should be 42, got 23" in [c.value for c in at.code]  # the check's key, worded
+    assert "Reference solution" in [e.label for e in at.expander]  # own code that ran opens the reference
     at.session_state["coding_saved"] = {**at.session_state["coding_saved"], "drafts": {"toy": "def double(x):\n    return 2 * x\n"}}
     at.button(key="coding_submit").click().run()
     assert "All hidden tests passed — 2 of 2 checks passed, 0 failed" in texts(at.success)
     assert [s["score"] for s in ProgressStore().scores("coding:toy")] == [0, 2]
-    assert "Reference solution" in [e.label for e in at.expander]  # passing opens the reference
 
 
 def test_locked_progress_file_is_reported_not_lost(app_page, monkeypatch):

@@ -4,6 +4,11 @@ An exercise is a folder in `questions/coding/<id>/`: `exercise.json` (titles and
 both languages, the demo page), `starter.py` (what the learner edits), `reference.py` (the model
 solution) and `hidden_tests.py` (test functions importing from `solution`). Grading writes the
 learner's code as solution.py beside the tests and the harness and runs them in the sandbox.
+
+`exercise.json` also holds 2–3 progressive hints (each in every language) and the visible examples:
+a few calls (Python expressions over the solution's names, torch, nn and F, after an optional
+`setup`) with their expected results as JSON data. Running them goes through the same sandbox and
+harness, with a tests module made of the examples alone.
 """
 import json
 from dataclasses import dataclass
@@ -28,13 +33,18 @@ class Exercise:
     starter: str
     reference: str
     tests: str
+    examples: tuple = ()    # ({"call": expression, "expected": JSON data}, ...)
+    setup: str = ""         # code the example calls may use, shown with them
+    hints: tuple = ()       # ({lang: text}, ...), from a nudge to the key idea, never the code
 
 
 @dataclass
 class TestOutcome:
     name: str
     passed: bool
-    message: str
+    key: str            # the message's key ("" for a pass); kdapp words it in the learner's language
+    values: dict        # what the message names: expected and got values, a function, a threshold
+    where: dict | None  # {"line", "function", "source"} in solution.py where a failure happened
     seconds: float
 
 
@@ -51,18 +61,28 @@ class Grade:
     def passed_count(self) -> int:
         return sum(t.passed for t in self.tests)
 
+    @property
+    def ran(self) -> bool:
+        """Did the code get as far as the checks (not stopped at import, by a crash or the clock first)?"""
+        return any(t.name.startswith("test_") for t in self.tests)
+
 
 def load_exercise(folder: Path) -> Exercise:
     try:
         meta = json.loads((folder / "exercise.json").read_text(encoding="utf-8"))
         texts = {name: (folder / f"{name}.py").read_text(encoding="utf-8") for name in ("starter", "reference", "hidden_tests")}
         title, statement = meta["title"], meta["statement"]
-        if not all(title.get(lang) and statement.get(lang) for lang in LANGS):
-            raise KeyError("title/statement in every language")
-    except (OSError, KeyError, json.JSONDecodeError) as err:
+        hints = tuple(meta.get("hints", ()))
+        if not all(text.get(lang) for text in (title, statement, *hints) for lang in LANGS):
+            raise KeyError("title/statement/hints in every language")
+        examples = meta.get("examples", {})
+        cases, setup = tuple(examples.get("cases", ())), examples.get("setup", "")
+        if not all(isinstance(case["call"], str) and "expected" in case for case in cases):
+            raise KeyError("a call and its expected result for every example")
+    except (OSError, KeyError, TypeError, AttributeError, json.JSONDecodeError) as err:
         raise DataUnavailable("exercise_incomplete", name=folder.name, reason=str(err)) from err
     return Exercise(folder.name, title, statement, meta.get("demo", "lab"), texts["starter"], texts["reference"],
-                    texts["hidden_tests"])
+                    texts["hidden_tests"], cases, setup, hints)
 
 
 @lru_cache(maxsize=1)
@@ -70,28 +90,44 @@ def load_exercises(directory: Path = EXERCISES_DIR) -> tuple[Exercise, ...]:
     return tuple(load_exercise(folder) for folder in sorted(Path(directory).iterdir()) if (folder / "exercise.json").is_file())
 
 
+def examples_module(exercise: Exercise) -> str:
+    """The visible examples as a tests module: one test per call, reporting what it expected and got."""
+    lines = ["from solution import *", "import harness", "import torch", "import torch.nn as nn",
+             "import torch.nn.functional as F", "", exercise.setup, ""]
+    for number, case in enumerate(exercise.examples, 1):
+        lines += [f"def test_example_{number}():", f"    return harness.example(lambda: {case['call']}, {case['expected']!r})", ""]
+    return "\n".join(lines)
+
+
+def run_examples(exercise: Exercise, code: str, limits: sandbox.Limits = sandbox.Limits()) -> Grade:
+    """Run only the visible examples against `code`, in the same sandbox as `grade`."""
+    return _run(examples_module(exercise), code, limits)
+
+
 def grade(exercise: Exercise, code: str, limits: sandbox.Limits = sandbox.Limits()) -> Grade:
     """Run the hidden tests against `code`; raises ConfigError for empty or oversized code."""
+    return _run(exercise.tests, code, limits)
+
+
+def _run(tests: str, code: str, limits: sandbox.Limits) -> Grade:
     if not code.strip():
         raise ConfigError("empty_solution")
     if len(code) > MAX_CODE_CHARS:
         raise ConfigError("solution_too_long", length=len(code), limit=MAX_CODE_CHARS)
-    files = {"solution.py": code, "hidden_tests.py": exercise.tests, "harness.py": HARNESS.read_text(encoding="utf-8")}
+    files = {"solution.py": code, "hidden_tests.py": tests, "harness.py": HARNESS.read_text(encoding="utf-8")}
     run = sandbox.run(files, "harness.py", limits, report=True)
     raw = _parse_results(run.report)
-    tests = [TestOutcome(r["name"], r["passed"], r["message"], r["seconds"]) for r in raw or []]
+    outcomes = [TestOutcome(r["name"], r["passed"], r["key"], r["values"], r["where"], r["seconds"]) for r in raw or []]
     if run.timed_out or run.returncode in (-9, -24):  # SIGKILL after the wall clock, SIGXCPU after the CPU limit
         status = "timeout"
-        tests.append(TestOutcome("time limit", False,
-                                 f"Stopped after {run.seconds:.0f} s: the code exceeded the time limit "
-                                 f"({limits.cpu_s} s CPU, {limits.wall_s:.0f} s wall). Look for an endless loop.", run.seconds))
+        outcomes.append(TestOutcome("time limit", False, "time_limit", {"s": run.seconds, "cpu_s": limits.cpu_s,
+                                    "wall_s": limits.wall_s}, None, run.seconds))
     elif raw is None or not raw:
         status = "crashed"
-        tests.append(TestOutcome("run", False, f"The program ended (exit code {run.returncode}) before the tests could "
-                                 "report; see the error output below.", run.seconds))
+        outcomes.append(TestOutcome("run", False, "run_ended", {"code": run.returncode}, None, run.seconds))
     else:
-        status = "passed" if all(t.passed for t in tests) else "failed"
-    return Grade(status, tests, run.seconds, run.stdout, run.stderr, run.protections)
+        status = "passed" if all(t.passed for t in outcomes) else "failed"
+    return Grade(status, outcomes, run.seconds, run.stdout, run.stderr, run.protections)
 
 
 def _parse_results(text: str | None) -> list[dict] | None:
@@ -102,7 +138,9 @@ def _parse_results(text: str | None) -> list[dict] | None:
     except json.JSONDecodeError:
         return None
     if not isinstance(rows, list) or not all(isinstance(r, dict) and isinstance(r.get("name"), str)
-                                             and isinstance(r.get("passed"), bool) and isinstance(r.get("message"), str)
+                                             and isinstance(r.get("passed"), bool) and isinstance(r.get("key"), str)
+                                             and isinstance(r.get("values"), dict)
+                                             and isinstance(r.get("where"), (dict, type(None)))
                                              and isinstance(r.get("seconds"), (int, float)) for r in rows):
         return None
     return rows

@@ -96,7 +96,7 @@ def baselines():
 
 def built(source):
     model = harness.model(build_transfer_model(source, 10), "build_transfer_model")
-    assert hasattr(model, "features") and hasattr(model, "head"), "the model needs attributes `features` and `head`"
+    harness.check(hasattr(model, "features") and hasattr(model, "head"), "missing_features_or_head")
     return model
 
 
@@ -104,11 +104,11 @@ def test_features_are_frozen_and_head_is_new():
     source = source_model()
     model = built(source)
     trainable = [name for name, p in model.features.named_parameters() if p.requires_grad]
-    assert not trainable, f"feature transfer freezes the source features, but these still train: {trainable}"
-    assert model.head is not source.head, "use a new head for the target classes, not the source head"
+    harness.check(not trainable, "features_still_train", names=", ".join(trainable))
+    harness.check(model.head is not source.head, "head_reused")
     head_params = list(model.head.parameters())
-    assert head_params and all(p.requires_grad for p in head_params), "the new head must be trainable"
-    harness.tensor(model(torch.zeros(3, 64)), "the transfer model's forward", shape=(3, 10))
+    harness.check(head_params and all(p.requires_grad for p in head_params), "head_not_trainable")
+    harness.tensor(model(torch.zeros(3, 64)), "model(x)", shape=(3, 10))
 
 
 def test_model_reuses_the_source_features():
@@ -119,9 +119,8 @@ def test_model_reuses_the_source_features():
         ours, theirs = model.features(x), source.features(x)
         same = ours.shape == theirs.shape and torch.allclose(ours, theirs, atol=1e-6)
         through = torch.allclose(model(x), model.head(model.features(x)), atol=1e-6)
-    assert same, ("model.features does not compute what source_model.features computes: feature transfer reuses "
-                  "the source network's trained layers (not new or re-initialised ones)")
-    assert through, "the model's forward should be head(features(x)): its logits do not go through the features"
+    harness.check(same, "features_not_source")
+    harness.check(through, "forward_skips_features")
 
 
 def test_fine_tune_trains_the_head_and_keeps_features_fixed():
@@ -131,9 +130,8 @@ def test_fine_tune_trains_the_head_and_keeps_features_fixed():
     features, head = copy.deepcopy(model.features.state_dict()), copy.deepcopy(model.head.state_dict())
     model = harness.model(fine_tune(model, X, y, epochs=50), "fine_tune")
     changed = [k for k, v in model.features.state_dict().items() if not torch.equal(v, features[k])]
-    assert not changed, f"fine_tune changed frozen feature weights: {changed} (optimise only trainable parameters)"
-    assert any(not torch.equal(v, head[k]) for k, v in model.head.state_dict().items()), \
-        "fine_tune did not change the head's weights: the new head must be trained on the target labels"
+    harness.check(not changed, "frozen_weights_changed", names=", ".join(changed))
+    harness.check(any(not torch.equal(v, head[k]) for k, v in model.head.state_dict().items()), "head_not_trained")
 
 
 def test_source_network_is_not_modified():
@@ -143,8 +141,7 @@ def test_source_network_is_not_modified():
     torch.manual_seed(1)
     fine_tune(built(source), X, y, epochs=50)
     changed = [k for k, v in source.state_dict().items() if not torch.equal(v, before[k])]
-    assert not changed, (f"building and fine-tuning the transfer model changed the source network's weights: {changed}. "
-                         "Reuse its features without writing to them.")
+    harness.check(not changed, "source_modified", names=", ".join(changed))
 
 
 def test_transfer_beats_learning_without_it():
@@ -153,7 +150,5 @@ def test_transfer_beats_learning_without_it():
     model = fine_tune(built(source_model()), X, y, epochs=100)
     acc = target_accuracy(harness.model(model, "fine_tune"))
     scratch, pixels = baselines()
-    assert acc >= max(scratch, pixels) + MARGIN and acc >= 0.75, (
-        f"target accuracy {acc:.1%} with {LABELS_PER_CLASS} labels per class; without transfer the same labels give "
-        f"{scratch:.1%} (a network from scratch) and {pixels:.1%} (a linear head on pixels). Transfer should beat both "
-        f"by {MARGIN:.0%} and reach 75 %: does the head sit on the frozen source features, and is it trained?")
+    harness.check(acc >= max(scratch, pixels) + MARGIN and acc >= 0.75, "transfer_not_better", acc=acc,
+                  labels=LABELS_PER_CLASS, scratch=scratch, pixels=pixels, margin=MARGIN, want=0.75)
