@@ -9,7 +9,7 @@ from kdcore.gallery import Card, CardResult
 from .course_view import page_link
 from .ui import lang, t
 
-BADGES = {"reproduced": "green", "partly": "orange", "not_reproduced": "red"}
+BADGES = {"reproduced": "green", "within_noise": "orange", "not_reproduced": "red"}
 
 
 def paper_text(card: Card) -> str:

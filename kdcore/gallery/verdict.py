@@ -4,15 +4,17 @@ direction the paper reports; its noise is kdcore.readout's (the larger of the tw
 the test set's sampling error).
 
 - reproduced: the effect has the paper's sign and exceeds twice the noise;
-- partly: the paper's sign, within twice the noise (a run this small cannot tell);
-- not reproduced: no effect or the opposite sign.
+- not reproduced: the opposite sign, beyond twice the noise;
+- within noise: a difference of either sign within twice the noise — a run this small cannot tell,
+  and a small difference of the wrong sign refutes the paper no more than one of the right sign
+  confirms it.
 """
 import statistics
 from dataclasses import dataclass
 
 from .. import readout
 
-VERDICTS = ("reproduced", "partly", "not_reproduced")
+VERDICTS = ("reproduced", "within_noise", "not_reproduced")
 
 
 def mean_sd(values: list[float]) -> tuple[float, float]:
@@ -31,6 +33,6 @@ class Effect:
         worse, worse_sd = mean_sd([row[self.worse] for row in per_seed])
         level = readout.noise(better, n * len(per_seed), better_sd, worse_sd)
         difference = better - worse
-        verdict = ("reproduced" if readout.verdict(difference, level) == "gain"
-                   else "partly" if difference > 0 else "not_reproduced")
+        verdict = {"gain": "reproduced", "noise": "within_noise", "loss": "not_reproduced"}[
+            readout.verdict(difference, level)]
         return {"effect_points": 100 * difference, "noise_points": 100 * level, "verdict": verdict}
