@@ -40,3 +40,20 @@ def test_the_last_watcher_stopping_ends_the_run_and_keeps_its_partial_result():
     c = live.start("unit2", slow_run(release, started), share=("unit", 3))
     assert c.job is not b.job  # a stopped run is never joined
     c.thread.join(10)
+
+
+def test_a_second_learner_sees_their_place_in_the_queue(app_page, monkeypatch):
+    from kdcore import admission
+
+    monkeypatch.setattr(admission, "_GATE", admission.Gate(1))
+    first, second = app_page("lab.py"), app_page("lab.py")
+    for at, temperature in ((first, 3.0), (second, 5.0)):
+        at.selectbox(key="lab_dataset").set_value("digits")
+        at.slider(key="lab_T").set_value(temperature)
+        at.button[0].click().run()
+    second.run()
+    texts = [p.proto.text for p in second.get("progress")]
+    assert any("number 1 in the queue" in text for text in texts), texts
+    for at in (first, second):
+        at.session_state["live_lab"].stop()
+        at.session_state["live_lab"].thread.join(60)
