@@ -45,7 +45,7 @@ if submitted:
         st.session_state[f"coding_grade_{exercise.id}"] = result
         code_box.add_attempt(exercise, code, result)
         try:
-            dw.open_store().add_score(f"coding:{exercise.id}", result.passed_count, len(result.tests),
+            dw.open_store().add_score(f"{grader.SCORE_KIND}{exercise.id}", result.passed_count, len(result.tests),
                                       {"status": result.status, "seconds": round(result.seconds, 1)})
         except KDLabError as err:  # the result is still shown; only saving it failed
             show_error(err)

@@ -53,6 +53,31 @@ def app_page():
     return open_page
 
 
+@pytest.fixture
+def classroom_page(tmp_path, monkeypatch):
+    """A classroom server with a scratch user folder; `at = classroom_page(learner, "class_quiz.py")` opens
+    a page as that account, already signed in."""
+    from streamlit.testing.v1 import AppTest
+
+    from kdapp import learner
+
+    monkeypatch.setenv("KDLAB_USER_DIR", str(tmp_path))
+    monkeypatch.setenv("KDLAB_CLASSROOM", "1")
+    learner.roster.clear()  # a roster cached by another test lives in that test's folder
+
+    def open_page(who, page: str, lang: str = "en"):
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+        at.session_state["lang"] = lang
+        at.session_state["learner"] = who
+        at.run()
+        at.switch_page(f"pages/{page}")
+        at.run()
+        assert not at.exception, at.exception
+        return at
+
+    return open_page
+
+
 def finish(at, key: str, timeout: float = 300):
     """Wait for the live run under `key` (kdapp.live) to end, then rerun the page so it shows the result."""
     if f"live_{key}" in at.session_state:

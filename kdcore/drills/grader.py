@@ -16,6 +16,7 @@ from .bank import LANGS, QUESTIONS_DIR
 
 EXERCISES_DIR = QUESTIONS_DIR / "coding"
 HARNESS = Path(__file__).with_name("_harness.py")
+SCORE_KIND = "coding:"  # a submission's row in the progress store: kind "coding:<exercise id>"
 MAX_CODE_CHARS = 50_000  # a solution is a page or two; more is a paste accident
 
 
