@@ -30,6 +30,7 @@ PAGES = [
     ("practice", "drills.py", "drills", "🎯"),
     ("practice", "coding.py", "coding", "💻"),
     ("practice", "progress.py", "progress", "📊"),
+    ("practice", "class_quiz.py", "class_quiz", "🙋"),
     ("practice", "class_dashboard.py", "class_dashboard", "🧑‍🏫"),
 ]
 PAGES_DIR = Path(__file__).parent / "pages"
