@@ -26,6 +26,9 @@ unreadable = [r["name"] for r in rows if not r["readable"]]
 if unreadable:
     st.warning(t("class.unreadable", names=", ".join(unreadable)))
 names = {topic: dw.topic_name(topic) for topic in TOPICS}
+if not any(r["learners"] for r in overview["topics"]):
+    st.info(t("class.no_reviews"))
+    st.stop()
 st.plotly_chart(charts.class_mastery_figure(overview["topics"], names, {
     "title": t("class.mastery_title"), "retention": t("class.retention"), "learners": t("class.learners")}),
     key="class_mastery")

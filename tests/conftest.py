@@ -96,11 +96,10 @@ def _free_port() -> int:
 SERVER_PIDS: dict[str, int] = {}  # app_url → the server's process id (for tests that measure the server)
 
 
-@pytest.fixture(scope="session")
-def app_url():
-    """A real Streamlit server on localhost for browser tests."""
+def serve(env_overrides: dict | None = None):
+    """Run a real Streamlit server on localhost (with `env_overrides` in its environment); yields its URL."""
     port = _free_port()
-    env = dict(os.environ, STREAMLIT_BROWSER_GATHER_USAGE_STATS="false")
+    env = dict(os.environ, STREAMLIT_BROWSER_GATHER_USAGE_STATS="false", **(env_overrides or {}))
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
          "--server.port", str(port), "--server.address", "127.0.0.1"],
@@ -117,6 +116,12 @@ def app_url():
     yield url
     proc.terminate()
     proc.wait(timeout=20)
+
+
+@pytest.fixture(scope="session")
+def app_url():
+    """A real Streamlit server on localhost for browser tests."""
+    yield from serve()
 
 
 @pytest.fixture(scope="session")

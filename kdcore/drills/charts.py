@@ -67,13 +67,14 @@ def retention_forecast_figure(rows: list[dict], target: float, labels: dict[str,
 
 
 def class_mastery_figure(topics: list[dict], names: dict[str, str], labels: dict[str, str]) -> go.Figure:
-    """Per topic: the class's mean retention (bars, %) with the number of learners it is the mean of on
-    each bar (dashboard.class_overview's "topics" rows)."""
-    fig = go.Figure(go.Bar(x=[names[r["topic"]] for r in topics],
-                           y=[None if r["mean"] is None else round(r["mean"] * 100, 1) for r in topics],
+    """Per topic: the class's mean retention (horizontal bars, %), each labelled with the number of learners
+    it is the mean of (dashboard.class_overview's "topics" rows)."""
+    fig = go.Figure(go.Bar(x=[None if r["mean"] is None else round(r["mean"] * 100, 1) for r in topics],
+                           y=[names[r["topic"]] for r in topics], orientation="h", marker_color="#59a14f",
                            text=[labels["learners"].format(n=r["learners"]) for r in topics], textposition="outside",
-                           marker_color="#59a14f", name=labels["retention"]))
-    fig.update_layout(title=labels["title"], yaxis=dict(title=labels["retention"], range=[0, 110]), **LAYOUT)
+                           cliponaxis=False, name=labels["retention"]))
+    fig.update_layout(title=labels["title"], xaxis=dict(title=labels["retention"], range=[0, 115]),
+                      yaxis=dict(autorange="reversed"), **{**LAYOUT, "height": 110 + 36 * len(topics)})
     return fig
 
 
