@@ -43,7 +43,7 @@ with st.sidebar:
               **kept("toggle", "present", False))
 app_params.write()
 present.apply()
-learner.gate()
+learner.gate([key for _, _, key, _ in PAGES if key != "home"])
 
 sections: dict[str, list] = {}
 for section, file, key, icon in PAGES:

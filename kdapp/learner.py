@@ -76,14 +76,19 @@ def _sign_in_page() -> None:
         _form("join")
 
 
-def gate() -> None:
+def gate(url_paths: list[str]) -> None:
     """On a classroom server: until someone signs in, the sign-in page is the only page there is
-    (whatever the URL names), then show who is signed in and a sign-out button in the sidebar."""
+    (whatever the URL names), then show who is signed in and a sign-out button in the sidebar. The
+    sign-in page answers at each of the app's `url_paths` too, so a link to a page opens that page once
+    the learner has signed in (instead of "page not found" and the home page)."""
     if not classroom_mode():
         return
     learner = current()
     if learner is None:
-        st.navigation([st.Page(_sign_in_page, title=t("classroom.title"), url_path="sign-in")], position="hidden").run()
+        title = t("classroom.title")
+        st.navigation([st.Page(_sign_in_page, title=title, url_path="sign-in", default=True)]
+                      + [st.Page(_sign_in_page, title=title, url_path=path) for path in url_paths],
+                      position="hidden").run()
         st.stop()
     with st.sidebar:
         st.caption(t("classroom.signed_in", name=learner.name))
