@@ -1,6 +1,6 @@
-"""The class quiz page's two sides. The instructor picks a multiple-choice question and opens it, then
-watches the tally in a fragment that reruns every second only while the quiz is open; each learner's
-box looks for the open question every LEARNER_REFRESH_S seconds and takes their one answer."""
+"""The class quiz's two sides. The instructor picks a multiple-choice question and opens it, then watches
+the tally in a fragment that reruns every second only while the quiz is open; each learner's box (on the
+Class quiz page, and at the top of the drills page while a question is open) takes their one answer."""
 import streamlit as st
 
 from kdcore.drills import charts
@@ -10,8 +10,6 @@ from kdcore.errors import KDLabError
 from . import drill_widgets as dw
 from . import learner
 from .ui import lang, show_error, t
-
-LEARNER_REFRESH_S = 2  # a newly opened question reaches every learner within this; one small query each
 
 
 def instructor(questions) -> None:
@@ -57,8 +55,18 @@ def _send(board: ClassQuiz, username: str, quiz_id: int) -> None:
         st.session_state["quiz_refused"] = err
 
 
-@st.fragment(run_every=LEARNER_REFRESH_S)
+def drills_banner(questions) -> None:
+    """At the top of the drills page: the open class question, for a signed-in learner (else nothing)."""
+    account = learner.current()
+    if learner.serves("class") and not account.is_instructor and ClassQuiz().current() is not None:
+        learner_box(account.username, questions)
+
+
+@st.fragment
 def learner_box(username: str, questions) -> None:
+    """The open class question, answered once. No timer here: a learner's page that reran every few seconds
+    would cost the server about 0.1 s of CPU per learner each time, so the box looks again when the learner
+    acts (its "Look again" button, or any click on the page around it)."""
     if "quiz_refused" in st.session_state:
         show_error(st.session_state.pop("quiz_refused"))
     board = ClassQuiz()
@@ -66,9 +74,16 @@ def learner_box(username: str, questions) -> None:
     question = next((q for q in questions if quiz and q.id == quiz.question_id), None)
     if question is None:
         st.info(t("class.quiz_waiting"))
-        return
+    elif _question(board, quiz, question, username):
+        return  # still to answer: the send button reruns the box
+    st.button(t("class.quiz_look"), key="quiz_look")
+
+
+def _question(board: ClassQuiz, quiz, question, username: str) -> bool:
+    """Draw the question with the learner's answer form (returns True) or their answer and the verdict."""
     block = question.choice[lang()]
     with st.container(border=True):
+        st.caption(f"🙋 {t('nav.class_quiz')}")
         st.markdown(f"#### {block['question']}")
         mine = board.choice_of(quiz.id, username)
         if mine is None and not quiz.revealed:
@@ -76,7 +91,7 @@ def learner_box(username: str, questions) -> None:
                             index=None, key=f"quiz_pick_{quiz.id}")
             st.button(t("class.quiz_send"), key="quiz_send", type="primary", disabled=pick is None,
                       on_click=_send, args=(board, username, quiz.id))
-            return
+            return True
         if mine is not None:
             st.markdown(t("class.quiz_yours", answer=block["options"][mine]))
         if not quiz.revealed:
@@ -85,3 +100,4 @@ def learner_box(username: str, questions) -> None:
             st.success(t("drills.correct"))
         else:
             st.error(t("drills.wrong", answer=block["options"][quiz.answer]))
+    return False

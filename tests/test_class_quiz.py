@@ -30,6 +30,15 @@ def refusal(call) -> str:
     return caught.value.code
 
 
+def headings(at) -> list[str]:
+    return [m.value.lstrip("# ") for m in at.markdown]
+
+
+def answering(at, quiz) -> bool:
+    """Does the page offer the learner the options of `quiz`?"""
+    return f"quiz_pick_{quiz.id}" in [radio.key for radio in at.radio]
+
+
 def test_thirty_learners_answering_at_once_are_each_counted_once(board, question):
     quiz = board.open_question(question)
     start, refused = threading.Barrier(len(CLASS)), []
@@ -77,7 +86,7 @@ def test_the_instructor_watches_the_tally_reveals_and_closes(classroom_page, que
     figure = json.loads(at.get("plotly_chart")[0].proto.spec)
     assert figure["data"][0]["x"] == [0, 2, 0, 1] and figure["data"][0]["y"] == question.choice["en"]["options"]
     assert figure["layout"]["title"]["text"] == "Answers: 3 of 3 learners"  # the instructor is not counted
-    assert question.choice["en"]["question"] in [m.value.lstrip("# ") for m in at.markdown]
+    assert question.choice["en"]["question"] in headings(at)
     at.button(key="quiz_reveal").click().run()
     assert not at.exception, at.exception
     right = question.choice["en"]["options"][question.choice["answer"]]
@@ -89,7 +98,7 @@ def test_the_instructor_watches_the_tally_reveals_and_closes(classroom_page, que
 def test_a_learner_sees_the_open_question_and_answers_it_once(classroom_page, question):
     board = ClassQuiz()
     waiting = classroom_page(CLASS[0], "class_quiz.py", lang="zh")
-    assert waiting.info[0].value == "目前没有开放的题目；老师开放后会显示在这里。"
+    assert waiting.info[0].value == "目前没有开放的题目。老师开放题目后，请点击“再看一次”。"
     quiz = board.open_question(question)
     at = classroom_page(CLASS[0], "class_quiz.py")
     assert at.button(key="quiz_send").disabled
@@ -97,9 +106,24 @@ def test_a_learner_sees_the_open_question_and_answers_it_once(classroom_page, qu
     at.radio(key=f"quiz_pick_{quiz.id}").set_value(right).run()
     at.button(key="quiz_send").click().run()
     assert not at.exception, at.exception
-    assert board.tally(quiz.id) == [int(i == right) for i in range(4)] and not at.radio
+    assert board.tally(quiz.id) == [int(i == right) for i in range(4)] and not answering(at, quiz)
     board.reveal(quiz.id)
-    at.run()
+    at.button(key="quiz_look").click().run()
     assert [s.value for s in at.success] == ["Correct!"]
     late = classroom_page(Learner("eve", "Eve"), "class_quiz.py")  # revealed: no more answers taken
-    assert not late.radio and late.error[0].value.endswith(question.choice["en"]["options"][right])
+    assert not answering(late, quiz) and late.error[0].value.endswith(question.choice["en"]["options"][right])
+
+
+def test_the_open_question_also_tops_a_learners_drills_page(classroom_page, question):
+    board = ClassQuiz()
+    stem = question.choice["en"]["question"]
+    assert stem not in headings(classroom_page(CLASS[0], "drills.py"))  # nothing open: no box
+    quiz = board.open_question(question)
+    assert stem not in headings(classroom_page(MR_K, "drills.py"))  # the instructor does not answer
+    at = classroom_page(CLASS[0], "drills.py")
+    assert stem in headings(at)
+    at.radio(key=f"quiz_pick_{quiz.id}").set_value(1).run()
+    at.button(key="quiz_send").click().run()
+    assert not at.exception, at.exception
+    assert board.choice_of(quiz.id, CLASS[0].username) == 1 and not answering(at, quiz)
+    assert f"Your answer: **{question.choice['en']['options'][1]}**" in [m.value for m in at.markdown]
