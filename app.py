@@ -14,7 +14,8 @@ app_params.read_once()
 st.set_page_config(page_title="KD Lab", page_icon="🧪", layout="wide",
                    initial_sidebar_state="collapsed" if present.active() else "auto")
 
-# (section, file in pages/, nav key, icon). A page appears once its file exists.
+# (section, file in pages/, nav key, icon). A page appears once its file exists; classroom pages are
+# listed only for the accounts they serve (kdapp.learner.visibility).
 PAGES = [
     ("learn", "home.py", "home", "🏠"),
     ("learn", "course.py", "course", "🎓"),
@@ -29,6 +30,8 @@ PAGES = [
     ("practice", "drills.py", "drills", "🎯"),
     ("practice", "coding.py", "coding", "💻"),
     ("practice", "progress.py", "progress", "📊"),
+    ("practice", "class_quiz.py", "class_quiz", "🙋"),
+    ("practice", "class_dashboard.py", "class_dashboard", "🧑‍🏫"),
 ]
 PAGES_DIR = Path(__file__).parent / "pages"
 DEVICES = ["auto", "cpu", "cuda"]
@@ -40,12 +43,13 @@ with st.sidebar:
               **kept("toggle", "present", False))
 app_params.write()
 present.apply()
-learner.gate()
+learner.gate([key for _, _, key, _ in PAGES if key != "home"])
 
 sections: dict[str, list] = {}
 for section, file, key, icon in PAGES:
     if (PAGES_DIR / file).exists():
-        page = st.Page(f"pages/{file}", title=t(f"nav.{key}"), icon=icon, url_path=key, default=key == "home")
+        page = st.Page(f"pages/{file}", title=t(f"nav.{key}"), icon=icon, url_path=key, default=key == "home",
+                       visibility=learner.visibility(key))
         sections.setdefault(t(f"nav.{section}"), []).append(page)
 
 with st.sidebar:

@@ -30,9 +30,7 @@ def open_store() -> ProgressStore:
     except KDLabError as err:
         show_error(err)
         st.stop()
-    fit = scheduler.load_fit(store.path)
-    if fit is not None:
-        store.scheduler = scheduler.make_scheduler(parameters=fit.parameters)
+    store.scheduler = scheduler.scheduler_for(store.path)
     if store.recovered_from is not None:  # kept for the session: the home page may have opened the store first
         st.session_state["progress_recovered"] = (store.recovered_from.name, store.recovery_reason)
     if "progress_recovered" in st.session_state:

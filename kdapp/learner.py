@@ -12,6 +12,7 @@ from kdcore.errors import KDLabError
 from .ui import show_error, t
 
 KEY = "learner"
+AUDIENCE = {"class_dashboard": "instructor", "class_quiz": "class"}  # pages (nav keys) only a classroom has
 
 
 @st.cache_resource(show_spinner=False)
@@ -26,6 +27,27 @@ def classroom_mode() -> bool:
 def current() -> classroom.Learner | None:
     """The signed-in learner, or None on a personal server."""
     return st.session_state.get(KEY)
+
+
+def serves(audience: str) -> bool:
+    """Is the visitor who a page for `audience` is for: "instructor" (a signed-in instructor in a
+    classroom), "class" (anyone signed in to a classroom)?"""
+    who = current()
+    return classroom_mode() and who is not None and (audience == "class" or who.is_instructor)
+
+
+def visibility(page: str) -> str:
+    """Navigation visibility of the page with nav key `page`: a classroom page is listed only for those it
+    serves. A hidden page still opens by its address, so each one also calls `require`."""
+    return "visible" if page not in AUDIENCE or serves(AUDIENCE[page]) else "hidden"
+
+
+def require(audience: str) -> classroom.Learner:
+    """Stop the page with a plain message unless it serves the visitor (see `serves`); the signed-in account."""
+    if not serves(audience):
+        st.info(t(f"class.only_{audience}"))
+        st.stop()
+    return current()
 
 
 def _form(kind: str) -> None:
@@ -54,14 +76,19 @@ def _sign_in_page() -> None:
         _form("join")
 
 
-def gate() -> None:
+def gate(url_paths: list[str]) -> None:
     """On a classroom server: until someone signs in, the sign-in page is the only page there is
-    (whatever the URL names), then show who is signed in and a sign-out button in the sidebar."""
+    (whatever the URL names), then show who is signed in and a sign-out button in the sidebar. The
+    sign-in page answers at each of the app's `url_paths` too, so a link to a page opens that page once
+    the learner has signed in (instead of "page not found" and the home page)."""
     if not classroom_mode():
         return
     learner = current()
     if learner is None:
-        st.navigation([st.Page(_sign_in_page, title=t("classroom.title"), url_path="sign-in")], position="hidden").run()
+        title = t("classroom.title")
+        st.navigation([st.Page(_sign_in_page, title=title, url_path="sign-in", default=True)]
+                      + [st.Page(_sign_in_page, title=title, url_path=path) for path in url_paths],
+                      position="hidden").run()
         st.stop()
     with st.sidebar:
         st.caption(t("classroom.signed_in", name=learner.name))

@@ -144,6 +144,12 @@ MESSAGES = {
                   "digits, '.', '_' or '-', and the role is {roles}.",
     "password_length": "Choose a password of {low} to {high} characters.",
     "sign_in_refused": "That user name, password or join code is not right (a join code works only once).",
+    # the live class quiz (kdcore/drills/quiz.py)
+    "quiz_not_choice": "Question {id} has no multiple-choice block; a class quiz needs one.",
+    "quiz_closed": "Answers to this question are closed (the answer was revealed, or the quiz was closed or "
+                   "replaced); your answer was not counted.",
+    "quiz_bad_choice": "There is no option {choice!r} in this question; pick one of the {options} options.",
+    "quiz_answered": "You have already answered this question; your first answer is the one that counts.",
     "file_too_big": "{file} is larger than the limit of {limit:,} bytes; it was not read further.",
     "npz_arrays_too_big": "{file}: its arrays would take {size:,} bytes once loaded; the limit is {limit:,}. Use fewer or smaller images.",
     "cache_too_large": "A cached result ({key}) is larger than {limit:,} bytes; it was moved to {moved} and is "

@@ -2,7 +2,7 @@
 import streamlit as st
 
 from kdapp import drill_widgets as dw
-from kdapp import form, mock_view, share
+from kdapp import form, mock_view, quiz_view, share
 from kdapp.share import Setting
 from kdapp.ui import show_error, t
 from kdcore.drills import scheduler
@@ -14,6 +14,7 @@ SCHEMA = {"mode": Setting("drill_mode", str, "flashcards", choices=MODES)}  # th
 
 st.title(t("drills.title"))
 questions = dw.load_bank()
+quiz_view.drills_banner(questions)
 stats = statistics(questions)
 st.caption(t("drills.bank_summary", total=stats["total"], source=stats["from_source"], original=stats["original"],
              choice=stats["multiple_choice"]))

@@ -53,6 +53,31 @@ def app_page():
     return open_page
 
 
+@pytest.fixture
+def classroom_page(tmp_path, monkeypatch):
+    """A classroom server with a scratch user folder; `at = classroom_page(learner, "class_quiz.py")` opens
+    a page as that account, already signed in."""
+    from streamlit.testing.v1 import AppTest
+
+    from kdapp import learner
+
+    monkeypatch.setenv("KDLAB_USER_DIR", str(tmp_path))
+    monkeypatch.setenv("KDLAB_CLASSROOM", "1")
+    learner.roster.clear()  # a roster cached by another test lives in that test's folder
+
+    def open_page(who, page: str, lang: str = "en"):
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+        at.session_state["lang"] = lang
+        at.session_state["learner"] = who
+        at.run()
+        at.switch_page(f"pages/{page}")
+        at.run()
+        assert not at.exception, at.exception
+        return at
+
+    return open_page
+
+
 def finish(at, key: str, timeout: float = 300):
     """Wait for the live run under `key` (kdapp.live) to end, then rerun the page so it shows the result."""
     if f"live_{key}" in at.session_state:
@@ -71,11 +96,10 @@ def _free_port() -> int:
 SERVER_PIDS: dict[str, int] = {}  # app_url → the server's process id (for tests that measure the server)
 
 
-@pytest.fixture(scope="session")
-def app_url():
-    """A real Streamlit server on localhost for browser tests."""
+def serve(env_overrides: dict | None = None):
+    """Run a real Streamlit server on localhost (with `env_overrides` in its environment); yields its URL."""
     port = _free_port()
-    env = dict(os.environ, STREAMLIT_BROWSER_GATHER_USAGE_STATS="false")
+    env = dict(os.environ, STREAMLIT_BROWSER_GATHER_USAGE_STATS="false", **(env_overrides or {}))
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
          "--server.port", str(port), "--server.address", "127.0.0.1"],
@@ -92,6 +116,12 @@ def app_url():
     yield url
     proc.terminate()
     proc.wait(timeout=20)
+
+
+@pytest.fixture(scope="session")
+def app_url():
+    """A real Streamlit server on localhost for browser tests."""
+    yield from serve()
 
 
 @pytest.fixture(scope="session")

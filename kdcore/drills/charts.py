@@ -64,3 +64,24 @@ def retention_forecast_figure(rows: list[dict], target: float, labels: dict[str,
     fig.add_hline(y=100 * target, line_dash="dot", annotation_text=labels["target"])
     fig.update_layout(title=labels["title"], yaxis=dict(title=labels["retention"], range=[0, 100]), **LAYOUT)
     return fig
+
+
+def class_mastery_figure(topics: list[dict], names: dict[str, str], labels: dict[str, str]) -> go.Figure:
+    """Per topic: the class's mean retention (horizontal bars, %), each labelled with the number of learners
+    it is the mean of (dashboard.class_overview's "topics" rows)."""
+    fig = go.Figure(go.Bar(x=[None if r["mean"] is None else round(r["mean"] * 100, 1) for r in topics],
+                           y=[names[r["topic"]] for r in topics], orientation="h", marker_color="#59a14f",
+                           text=[labels["learners"].format(n=r["learners"]) for r in topics], textposition="outside",
+                           cliponaxis=False, name=labels["retention"]))
+    fig.update_layout(title=labels["title"], xaxis=dict(title=labels["retention"], range=[0, 115]),
+                      yaxis=dict(autorange="reversed"), **{**LAYOUT, "height": 110 + 36 * len(topics)})
+    return fig
+
+
+def quiz_figure(options: list[str], counts: list[int], answer: int | None, title: str) -> go.Figure:
+    """Answers per option of a class quiz as horizontal bars; once `answer` is revealed its bar turns green."""
+    colors = ["#59a14f" if i == answer else ("#bab0ac" if answer is not None else "#4c78a8") for i in range(len(options))]
+    fig = go.Figure(go.Bar(x=counts, y=options, orientation="h", marker_color=colors, text=counts))
+    fig.update_layout(title=title, xaxis=dict(rangemode="tozero", **whole_ticks(max(counts, default=1) or 1)),
+                      yaxis=dict(autorange="reversed"), **{**LAYOUT, "height": 110 + 48 * len(options)})
+    return fig

@@ -149,3 +149,9 @@ def load_fit(database: Path) -> Fit | None:
     except (OSError, ValueError, KeyError, TypeError):
         return None
     return fit
+
+
+def scheduler_for(database: Path, fuzz: bool = True) -> fsrs.Scheduler:
+    """The scheduler of the learner whose progress is `database`: their fitted parameters when a fit exists."""
+    fit = load_fit(database)
+    return make_scheduler(fuzz, fit.parameters if fit else None)

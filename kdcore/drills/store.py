@@ -3,7 +3,8 @@
 Tables: `cards` (one FSRS card per question), `reviews` (every answer in every mode, with the
 rating it produced and a 0..1 score) and `scores` (mock interviews and coding submissions).
 A corrupt file is moved aside — never deleted — and a fresh one started; `recovered_from` names
-the copy so the page can tell the learner. A database locked by another process raises
+the copy so the page can tell the learner; a store opened `read_only` (an instructor reading a
+learner's file) is never created, repaired or moved: its errors are raised. A database locked by another process raises
 `ProgressLocked` with what to do. Imports are validated completely before anything is written,
 and replace the progress in one transaction, so a bad file leaves existing progress untouched.
 """
@@ -45,28 +46,34 @@ def default_path() -> Path:
 
 
 class ProgressStore:
-    def __init__(self, path: Path | None = None, fuzz: bool = True):
+    def __init__(self, path: Path | None = None, fuzz: bool = True, read_only: bool = False):
         self.path = Path(path or default_path())
+        self.read_only = read_only
         self.scheduler = sched.make_scheduler(fuzz)
         self.recovered_from: Path | None = None  # where a corrupt file was moved, if it was
         self.recovery_reason = ""
         try:
             self.db = self._open()
-        except sqlite3.OperationalError as err:
+        except sqlite3.DatabaseError as err:  # locked, "file is not a database", malformed image, ...
             if "locked" in str(err) or "busy" in str(err):
                 raise ProgressLocked("progress_locked", path=str(self.path)) from err
-            self.db = self._recover(err)
-        except sqlite3.DatabaseError as err:  # "file is not a database", malformed image, ...
+            if read_only:
+                raise
             self.db = self._recover(err)
 
     # ----- opening and recovery -------------------------------------------------------------
     def _open(self) -> sqlite3.Connection:
-        db = sqlite3.connect(self.path, timeout=LOCK_TIMEOUT_S, isolation_level=None, check_same_thread=False)
+        target = f"{self.path.resolve().as_uri()}?mode=ro" if self.read_only else self.path
+        db = sqlite3.connect(target, timeout=LOCK_TIMEOUT_S, isolation_level=None, check_same_thread=False,
+                             uri=self.read_only)
         try:
-            db.execute("PRAGMA journal_mode=WAL")
-            if db.execute("PRAGMA quick_check").fetchone()[0] != "ok":
-                raise sqlite3.DatabaseError("integrity check failed")
-            db.executescript(SCHEMA)
+            if self.read_only:  # the tables must be there already: a foreign file fails here, not later
+                db.execute("SELECT 1 FROM cards, reviews, scores LIMIT 1")
+            else:
+                db.execute("PRAGMA journal_mode=WAL")
+                if db.execute("PRAGMA quick_check").fetchone()[0] != "ok":
+                    raise sqlite3.DatabaseError("integrity check failed")
+                db.executescript(SCHEMA)
         except sqlite3.Error:
             db.close()
             raise
