@@ -10,9 +10,9 @@ import sqlite3
 from datetime import datetime, timedelta
 
 from . import scheduler as sched
+from .attempts import PREFIX
 from .bank import TOPICS
 from .classroom import Learner, progress_path
-from .attempts import PREFIX
 from .mastery import topic_mastery
 from .store import ProgressLocked, ProgressStore
 
