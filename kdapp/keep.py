@@ -13,6 +13,7 @@ import streamlit as st
 
 from kdcore import saved
 
+from . import learner
 from .ui import show_error
 
 COOKIE = "kdlab_views"
@@ -30,8 +31,10 @@ def cookie_token() -> str | None:
 
 
 def views() -> saved.SavedViews | None:
-    """This browser's saved views (None before the router's setup has run)."""
-    token = st.session_state.get(TOKEN_KEY)
+    """This browser's saved views, or on a classroom server the signed-in learner's own (whichever
+    browser they use; never another learner's on a shared computer). None before setup has run."""
+    who = learner.current()
+    token = f"learner-{who.key}" if who is not None else st.session_state.get(TOKEN_KEY)
     return saved.SavedViews(token) if saved.valid_token(token) else None
 
 

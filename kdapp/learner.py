@@ -1,7 +1,8 @@
 """Who is using this browser session. A personal server (localhost) has one learner and no sign-in;
 a classroom server (`kdlab app --classroom`, or any address beyond localhost) shows a sign-in form
 until the learner signs in with their password or joins with the one-time code the instructor
-gave them. The signed-in account is kept in the session, so it lasts until the tab is reloaded."""
+gave them. A signed-in browser keeps a random session token in a cookie (only its hash is stored on the
+server; it expires after classroom.SESSION_HOURS or at sign-out), so a reload keeps the learner signed in."""
 import os
 
 import streamlit as st
@@ -12,6 +13,7 @@ from kdcore.errors import KDLabError
 from .ui import show_error, t
 
 KEY = "learner"
+COOKIE, COOKIE_KEY = "kdlab_session", "learner_session"  # the browser's sign-in: a token, never the password
 AUDIENCE = {"class_dashboard": "instructor", "class_quiz": "class"}  # pages (nav keys) only a classroom has
 
 
@@ -58,11 +60,13 @@ def _form(kind: str) -> None:
                                  type="password", max_chars=classroom.PASSWORD_CHARS[1])
         if st.form_submit_button(t(f"classroom.{kind}")):
             try:
-                st.session_state[KEY] = (roster().sign_in(username, password) if kind == "sign_in"
-                                         else roster().join(username, code, password))
+                learner = (roster().sign_in(username, password) if kind == "sign_in"
+                           else roster().join(username, code, password))
             except KDLabError as err:
                 show_error(err)
                 return
+            st.session_state[KEY] = learner
+            st.session_state[COOKIE_KEY] = roster().open_session(learner)
             st.rerun()
 
 
@@ -83,6 +87,8 @@ def gate(url_paths: list[str]) -> None:
     the learner has signed in (instead of "page not found" and the home page)."""
     if not classroom_mode():
         return
+    if current() is None and (learner := roster().resume(_cookie())) is not None:  # a reload: still signed in
+        st.session_state[KEY] = learner
     learner = current()
     if learner is None:
         title = t("classroom.title")
@@ -90,8 +96,27 @@ def gate(url_paths: list[str]) -> None:
                       + [st.Page(_sign_in_page, title=title, url_path=path) for path in url_paths],
                       position="hidden").run()
         st.stop()
+    if COOKIE_KEY in st.session_state:  # on the page for the session: a rerun never drops the cookie
+        _set_cookie(st.session_state[COOKIE_KEY], classroom.SESSION_HOURS * 3600)
     with st.sidebar:
         st.caption(t("classroom.signed_in", name=learner.name))
-        if st.button(t("classroom.sign_out")):
-            del st.session_state[KEY]
-            st.rerun()
+        st.button(t("classroom.sign_out"), on_click=_sign_out)
+
+
+def _cookie() -> str | None:
+    try:
+        return st.context.cookies.get(COOKIE)
+    except Exception:  # no browser connection (a bare script)
+        return None
+
+
+def _set_cookie(value: str, max_age: int) -> None:
+    """`value` is a session token (URL-safe characters only) or empty: nothing to escape."""
+    st.html(f"<script>document.cookie = '{COOKIE}={value}; path=/; max-age={max_age}; SameSite=Strict';</script>",
+            unsafe_allow_javascript=True)
+
+
+def _sign_out() -> None:
+    roster().close_session(st.session_state.pop(COOKIE_KEY, None) or _cookie())
+    del st.session_state[KEY]
+    _set_cookie("", 0)

@@ -70,3 +70,18 @@ def test_a_quiz_reaches_the_learner_and_the_answer_reaches_the_instructor_live(b
     teacher.get_by_text("Class dashboard", exact=True).last.wait_for()
     teacher.locator("[data-testid='stDataFrame']").wait_for(timeout=30_000)
     screenshot(teacher, "class_dashboard")
+
+
+def test_a_reload_keeps_the_learner_signed_in_until_they_sign_out(browser, classroom_url):
+    ann = signed_in(browser, classroom_url + "/drills", "ann")
+    ann.reload()
+    wait_idle(ann)
+    ann.get_by_text("Signed in as Ann").wait_for(timeout=60_000)  # the session cookie, not the password
+    assert ann.get_by_role("button", name="Sign in").count() == 0
+    ann.get_by_role("button", name="Sign out").click()
+    ann.get_by_role("button", name="Sign in").first.wait_for(timeout=30_000)
+    ann.reload()
+    wait_idle(ann)
+    ann.get_by_role("button", name="Sign in").first.wait_for(timeout=60_000)  # signed out stays signed out
+    assert ann.get_by_text("Signed in as").count() == 0
+    assert "kdlab_session=" not in ann.evaluate("document.cookie")

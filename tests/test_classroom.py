@@ -49,6 +49,37 @@ def test_join_code_works_once_and_sets_the_password(fresh_user_dir):
         roster.join("ben", codes["ben"], "short")
 
 
+def test_session_tokens_resume_their_learner_until_expiry_or_sign_out(fresh_user_dir):
+    roster = Roster()
+    codes = roster.add(classroom.parse_roster("ann,Ann\nben,Ben\n"))
+    ann = roster.join("ann", codes["ann"], "ann-secret-1")
+    token = roster.open_session(ann, now=1000.0)
+    assert roster.resume(token, now=1001.0) == ann
+    assert roster.db.execute("SELECT COUNT(*) FROM sessions WHERE token_hash LIKE ?", (f"%{token}%",)).fetchone()[0] == 0
+    for forged in (None, "", "x" * 43, token[:-1], token + "a", "' OR 1=1 --", 42):
+        assert roster.resume(forged, now=1001.0) is None
+    assert roster.resume(token, now=1000.0 + classroom.SESSION_HOURS * 3600 + 1) is None  # expired
+    other = roster.open_session(ann, now=2000.0)
+    roster.close_session(other)  # signed out
+    assert roster.resume(other, now=2001.0) is None and roster.resume(token, now=2001.0) == ann
+
+
+def test_saved_views_follow_the_signed_in_learner_not_the_browser(monkeypatch):
+    import streamlit as st
+
+    from kdapp import keep, learner
+    from kdcore import saved
+
+    folders = {}
+    for browser in ("shared computer", "own laptop"):
+        st.session_state[keep.TOKEN_KEY] = saved.new_token()  # each browser has its own cookie token
+        for who in (ANN, BEN):
+            monkeypatch.setattr(learner, "current", lambda who=who: who)
+            folders[browser, who.username] = keep.views().folder
+    assert folders["shared computer", "ann"] != folders["shared computer", "ben"]  # never the other's runs
+    assert folders["shared computer", "ann"] == folders["own laptop", "ann"]  # hers wherever she signs in
+
+
 def test_each_learner_sees_exports_and_resets_only_their_own_progress():
     ann, ben = (ProgressStore(classroom.progress_path(who), fuzz=False) for who in (ANN, BEN))
     assert ann.path != ben.path and classroom.progress_path(None) not in (ann.path, ben.path)

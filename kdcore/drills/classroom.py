@@ -12,6 +12,7 @@ import io
 import re
 import secrets
 import sqlite3
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,7 +28,10 @@ USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{0,31}")
 PASSWORD_CHARS = (8, 64)  # bcrypt reads at most 72 bytes; a longer password would be cut silently
 MAX_ROSTER_ROWS = 1000
 SCHEMA = """CREATE TABLE IF NOT EXISTS accounts(username TEXT PRIMARY KEY, name TEXT NOT NULL, role TEXT NOT NULL,
-    join_hash TEXT, password_hash TEXT)"""
+    join_hash TEXT, password_hash TEXT);
+CREATE TABLE IF NOT EXISTS sessions(token_hash TEXT PRIMARY KEY, username TEXT NOT NULL, expires REAL NOT NULL)"""
+SESSION_HOURS = 12  # a signed-in browser stays signed in across reloads for a school day
+SESSION_TOKEN = re.compile(r"[A-Za-z0-9_-]{43}")
 
 
 class SignInRefused(KDLabError):
@@ -70,6 +74,11 @@ def learner_dir(learner: Learner) -> Path:
     return folder
 
 
+def _digest(token: str) -> str:
+    """A session token's stored form: SHA-256 is enough for 256 random bits (no password to guess)."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
 def _hash(secret: str) -> str:
     return bcrypt.hashpw(secret.encode(), bcrypt.gensalt()).decode()
 
@@ -100,7 +109,7 @@ class Roster:
         self.path = Path(path or user_data_dir() / "classroom.db")
         self.db = sqlite3.connect(self.path, timeout=3.0, isolation_level=None, check_same_thread=False)
         self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute(SCHEMA)
+        self.db.executescript(SCHEMA)
 
     def close(self) -> None:
         self.db.close()
@@ -138,6 +147,28 @@ class Roster:
         if row is None or not _matches(password, row[4]):
             raise SignInRefused("sign_in_refused")
         return Learner(*row[:3])
+
+    def open_session(self, learner: Learner, now: float | None = None) -> str:
+        """A new random session token for a signed-in learner (its browser keeps it in a cookie); only
+        its SHA-256 is stored, so the database does not hold anything a browser could present."""
+        token, now = secrets.token_urlsafe(32), time.time() if now is None else now
+        self.db.execute("DELETE FROM sessions WHERE expires < ?", (now,))
+        self.db.execute("INSERT INTO sessions VALUES(?,?,?)",
+                        (_digest(token), learner.username, now + SESSION_HOURS * 3600))
+        return token
+
+    def resume(self, token, now: float | None = None) -> Learner | None:
+        """The learner a live session token belongs to; None for anything else (expired, unknown, malformed)."""
+        if not isinstance(token, str) or SESSION_TOKEN.fullmatch(token) is None:
+            return None
+        row = self.db.execute("SELECT a.username, a.name, a.role FROM sessions s JOIN accounts a USING(username) "
+                              "WHERE s.token_hash=? AND s.expires >= ?",
+                              (_digest(token), time.time() if now is None else now)).fetchone()
+        return Learner(*row) if row else None
+
+    def close_session(self, token) -> None:
+        if isinstance(token, str):
+            self.db.execute("DELETE FROM sessions WHERE token_hash=?", (_digest(token),))
 
     def learners(self) -> list[Learner]:
         return [Learner(*row) for row in self.db.execute("SELECT username, name, role FROM accounts ORDER BY username")]
