@@ -111,6 +111,7 @@ def restore(page: str, schema: dict[str, Setting]) -> None:
         for name, value in values.items():
             st.session_state[schema[name].key] = list(value) if schema[name].max_items else value
         st.session_state[f"share_problems_{page}"] = problems
+        st.session_state[f"share_linked_{page}"] = bool(values)  # opened from a link with settings
     for setting in schema.values():
         st.session_state.setdefault(setting.key, setting.default)
     problems = st.session_state.pop(f"share_problems_{page}", [])

@@ -1,7 +1,7 @@
 """Distillation Lab: pretrain a teacher, generate soft labels, train a student with and without them."""
 import streamlit as st
 
-from kdapp import folder_box, form, keep, lab_view, live, share, shared
+from kdapp import folder_box, form, keep, lab_link, lab_view, live, share, shared
 from kdapp.share import Setting
 from kdapp.ui import device_name, show_error, t
 from kdcore import data as datasets
@@ -72,7 +72,8 @@ def start(config: RunConfig) -> None:
         return
     shared.remember(config)
     st.session_state["lab_data"] = data
-    live.start("lab", lab.run_lab(config, data), share=("lab", config, data.fingerprint))
+    st.session_state["lab_share"] = ("lab", config, data.fingerprint)
+    live.start("lab", lab.run_lab(config, data), share=st.session_state["lab_share"])
 
 
 def past_runs(runs) -> int:
@@ -92,8 +93,10 @@ st.caption(t("lab.formula_caption"))
 
 share.restore("lab", SCHEMA)
 keep.restore("lab", "lab_runs", lambda view: [lab.from_state(state) for state in view["runs"]])
+lab_link.show_linked(form.to_config(DEFAULTS, SCHEMA).replace(device=device_name()), load_dataset, KEPT_RUNS)
 ended = live.finished("lab")
 if ended is not None and (result := live.report(ended, show_error)) is not None:
+    lab_link.publish(ended, st.session_state.get("lab_share"))
     st.session_state["lab_runs"] = [*st.session_state.get("lab_runs", []), result][-KEPT_RUNS:]
     keep.save("lab", {"runs": [lab.to_state(run) for run in st.session_state["lab_runs"]]})
 left, right = st.columns([1, 2.7], gap="large")
