@@ -27,8 +27,8 @@ def fresh_cache() -> None:
     os.environ.setdefault("KDLAB_CLASSROOM", "0")  # sign-in is not what is measured here
 
 
-def learner(temperature: float | None):
-    """A session on the Lab page with Train pressed (and, with `temperature`, that T set first)."""
+def open_lab(temperature: float | None):
+    """A learner's session on the Lab page (and, with `temperature`, that T set), ready to press Train."""
     from streamlit.testing.v1 import AppTest
 
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=600)
@@ -38,25 +38,26 @@ def learner(temperature: float | None):
     at.run()
     if temperature is not None:
         at.slider(key="lab_T").set_value(temperature)
-    at.button[0].click().run()
     return at
 
 
 def press_train(temperatures) -> list[float]:
-    """Learners press Train one after another (a script run each, ~1 s: AppTest sessions are not
-    thread-safe), while the runs already started train in their own threads; returns each learner's
+    """Every learner opens the Lab first (a class has the page open before the instructor says
+    "go"); then they press Train one after another (a script run each: AppTest sessions are not
+    thread-safe) while the runs already started train in their own threads. Returns each learner's
     seconds from their own press to the end of their run. Raises if any run failed."""
-    sessions = []
-    for temperature in temperatures:
-        pressed = time.perf_counter()
-        sessions.append((learner(temperature), pressed))
+    sessions = [open_lab(temperature) for temperature in temperatures]
+    pressed = []
+    for at in sessions:
+        pressed.append(time.perf_counter())
+        at.button[0].click().run()
     ends = []
-    for at, pressed in sessions:
+    for at, start in zip(sessions, pressed):
         view = at.session_state["live_lab"]
         view.thread.join()
         if view.error is not None:
             raise SystemExit(f"a learner's run failed: {view.error}")
-        ends.append(view.job.finished_at - pressed)
+        ends.append(view.job.finished_at - start)
     return ends
 
 

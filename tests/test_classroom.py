@@ -94,6 +94,22 @@ def test_each_learner_sees_exports_and_resets_only_their_own_progress():
     assert "ann" not in ben.export_json()
 
 
+def test_thirty_learners_each_see_only_their_own_answers_and_scores():
+    learners = [Learner(f"learner{i:02d}", f"Learner {i}") for i in range(30)]
+    for i, who in enumerate(learners):
+        store = ProgressStore(classroom.progress_path(who), fuzz=False)
+        for n in range(i % 3 + 1):
+            store.record(f"q-{who.username}-{n}", "flashcard", "good", 1.0, NOW)
+        store.add_score("mock", i, 30, {"who": who.username}, NOW)
+        store.close()
+    for i, who in enumerate(learners):
+        exported = ProgressStore(classroom.progress_path(who), fuzz=False).export_dict()
+        assert {r["question_id"] for r in exported["reviews"]} == {f"q-{who.username}-{n}" for n in range(i % 3 + 1)}
+        assert [s["detail"]["who"] for s in exported["scores"]] == [who.username]
+        others = json.dumps(exported).replace(who.username, "")
+        assert "learner" not in others  # no other learner's name anywhere in this export
+
+
 def test_classroom_mode_is_forced_beyond_localhost_unless_switched_off():
     assert not classroom.is_classroom("127.0.0.1", {}) and classroom.is_classroom("0.0.0.0", {})
     assert classroom.is_classroom("", {}) and classroom.is_classroom("127.0.0.1", {"KDLAB_CLASSROOM": "1"})
