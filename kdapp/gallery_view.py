@@ -69,6 +69,11 @@ def outcome(result: CardResult) -> None:
         badge(result)
     st.markdown(t("gallery.effect", effect=judged["effect_points"], noise=judged["noise_points"],
                   twice=2 * judged["noise_points"]))
+    if card.share_of is not None:
+        share = result.share()
+        st.markdown(t("gallery.share", share=100 * share, arm=card.share_of, better=card.rule.better,
+                                        worse=card.rule.worse) if share is not None
+                    else t("gallery.share_none", arm=card.share_of, worse=card.rule.worse))
     if len(result.runs) == 1:
         st.warning(t("gallery.one_seed"))
     if judged["verdict"] != "reproduced":

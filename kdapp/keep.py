@@ -92,7 +92,7 @@ def restore(name: str, key: str, rebuild=lambda data: data) -> None:
 # saved view → (page, its URL settings, icon): where the home page's "My results" links go
 PAGES = {"lab": ("lab", {}, "🧪"), "curves": ("curves", {}, "📈"), "omit": ("curves", {}, "📈"),
          "methods": ("methods", {}, "🧰"), "nlp": ("nlp", {}, "🔤"), "coding": ("coding", {}, "💻"),
-         "mock": ("drills", {"mode": "mock"}, "⏱")}
+         "mock": ("drills", {"mode": "mock"}, "⏱"), "gallery": ("gallery", {}, "📜")}
 
 
 def saved_list() -> list[tuple[str, float]]:

@@ -2,7 +2,7 @@
 paper's figure beside ours and a verdict fixed before the run; cards run live and are cached."""
 import streamlit as st
 
-from kdapp import form, gallery_view, live, share
+from kdapp import form, gallery_view, keep, live, share
 from kdapp.share import Setting
 from kdapp.ui import device_name, show_error, t
 from kdcore import gallery
@@ -16,9 +16,24 @@ SCHEMA = {  # URL name → setting: a link opens a card with its seeds (intervie
 st.title(t("gallery.title"))
 st.markdown(t("gallery.intro"))
 share.restore("gallery", SCHEMA)
+
+
+def reopen(view: dict):
+    """A reload brings back the last finished run: its card opens with its seeds, unless a link opened another."""
+    result = gallery.restore(view)
+    if not st.session_state.get("gallery_card"):
+        st.session_state["gallery_card"] = result.card.name
+        st.session_state["gallery_seeds"] = [run.seed for run in result.runs]
+    return result
+
+
+keep.restore("gallery", "gallery_result", reopen)
 ended = live.finished("gallery")
 if ended is not None:
     kept = live.report(ended, show_error)  # every finished seed is also in the cache, which the page reads
+    if kept is not None and kept.runs:
+        st.session_state["gallery_result"] = kept
+        keep.save("gallery", kept.to_state())
     if ended.stopping and kept is not None:
         st.session_state["gallery_stopped"] = len(kept.runs)
 busy = live.running("gallery")
@@ -44,6 +59,9 @@ try:
         if "gallery_stopped" in st.session_state:
             st.warning(t("gallery.stopped", done=st.session_state["gallery_stopped"]))
         result = gallery.cached(card, seeds, device)
+        last = st.session_state.get("gallery_result")  # this learner's last run: shown when the cache no longer has it
+        if result is None and last is not None and last.card.name == card.name:
+            result = last
         if result is not None and not live.running("gallery"):
             gallery_view.outcome(result)
     share.publish(SCHEMA)

@@ -220,3 +220,60 @@ def test_a_stopped_page_run_keeps_its_finished_seeds(app_page, monkeypatch):
     finish(at, "gallery")
     assert "Seeds finished before the stop: 1" in " ".join(w.value for w in at.warning)
     assert [r.seed for r in gallery.cached(card, (0, 1, 2)).runs] == [0]
+
+
+def fabricated(card: Card, rows: list[dict], n: int = 1000):
+    from kdcore.gallery.run import SeedRun
+
+    return gallery.CardResult(card, tuple(SeedRun(i, Measurement(row, n), 1.0, False) for i, row in enumerate(rows)), 0.0)
+
+
+def test_the_ensemble_card_reports_the_share_of_the_ensembles_gain_its_student_keeps():
+    card = gallery.CARDS["ensemble-distillation"]
+    kept = fabricated(card, [{"single": 0.90, "ensemble": 0.92, "distilled": 0.915},
+                             {"single": 0.91, "ensemble": 0.93, "distilled": 0.925}])
+    out = kept.to_dict()
+    assert out["share"] == pytest.approx(0.75) and out["effect_points"] == pytest.approx(1.5)
+    # the paper's own Table 1: 58.9 → 61.1 (ensemble), 60.8 (distilled): 86 % of the gain
+    paper = fabricated(card, [{"single": 0.589, "ensemble": 0.611, "distilled": 0.608}])
+    assert paper.share() == pytest.approx(0.8636, abs=1e-4) and card.figure.value == pytest.approx(100 * (0.608 - 0.589))
+    no_gain = fabricated(card, [{"single": 0.92, "ensemble": 0.91, "distilled": 0.93}])
+    assert no_gain.share() is None and no_gain.to_dict()["share"] is None
+    assert gallery.CARDS["fidelity"].share_of is None and fabricated(gallery.CARDS["fidelity"], [
+        {"teacher": 0.9, "student": 0.9, "agreement": 0.9, "ceiling": 1.0}]).share() is None
+
+
+def test_the_ensembles_prediction_is_its_members_mean_probability():
+    from kdcore.gallery.ensemble import averaged
+
+    x = torch.randn(5, 3)
+    members = [torch.nn.Linear(3, 4) for _ in range(3)]
+    mean = torch.stack([m(x).softmax(1) for m in members]).mean(0)
+    assert torch.allclose(averaged(members, x).softmax(1), mean, atol=1e-6)
+    assert not torch.allclose(averaged(members, x).softmax(1), torch.stack([m(x) for m in members]).mean(0).softmax(1))
+
+
+def test_the_fidelity_rule_asks_for_agreement_below_what_the_accuracies_allow():
+    card = gallery.CARDS["fidelity"]
+    copy = [{"teacher": 0.95, "student": 0.96, "agreement": 0.99, "ceiling": 0.99}] * 3  # a faithful copy
+    assert card.rule.judge(copy, 1000)["verdict"] == "within_noise"
+    loose = [{"teacher": 0.95, "student": 0.96, "agreement": 0.95, "ceiling": 0.99}] * 3  # 4 points short of the ceiling
+    judged = card.rule.judge(loose, 1000)
+    assert judged["verdict"] == "reproduced" and judged["effect_points"] == pytest.approx(4.0)
+
+
+@pytest.mark.parametrize("name", ["ensemble-distillation", "fidelity"])
+def test_the_new_cards_run_for_real_on_tiny_settings(name):
+    card = gallery.CARDS[name]
+    tiny = dataclasses.replace(card, name=f"tiny-{name}", config=card.config.replace(
+        **{"teacher.epochs": 1, "student.epochs": 2, "data.subset": 600}))
+    run = result(gallery.run_card(tiny, (0,), device="cpu"))
+    values = run.runs[0].measurement.values
+    assert set(values) == set(card.arms) and all(0.0 <= v <= 1.0 for v in values.values())
+    assert run.runs[0].measurement.n == 1000 and run.judged()["verdict"] in ("reproduced", "within_noise", "not_reproduced")
+    if name == "fidelity":
+        assert run.judged()["verdict"] != "not_reproduced"  # agreement never exceeds its ceiling
+        assert values["ceiling"] == pytest.approx(1 - abs(values["teacher"] - values["student"]))
+        assert values["agreement"] <= values["ceiling"] + 1e-6  # disagreeing at least where exactly one is right
+    else:
+        assert values["single"] > 0.5 and values["distilled"] > 0.5 and values["ensemble"] > 0.5

@@ -9,6 +9,8 @@ from . import (
     assistant,
     born_again,
     early_stopped,
+    ensemble,
+    fidelity,
     hinton,
     mutual,
     omitted,
@@ -16,10 +18,10 @@ from . import (
     smoothing,
 )
 from .card import Card
-from .run import CardResult, cached, run_card
+from .run import CardResult, cached, from_state, run_card
 
 CARDS: dict[str, Card] = {m.CARD.name: m.CARD for m in (hinton, omitted, small_data, born_again, smoothing,
-                                                         early_stopped, assistant, mutual)}
+                                                         early_stopped, assistant, mutual, ensemble, fidelity)}
 
 # Cards that wait for data other than the embedded digits: name → (paper, the paper's figure, what it needs)
 PENDING = {
@@ -32,10 +34,16 @@ PENDING = {
 }
 
 
+def restore(state: dict) -> CardResult:
+    """A saved view's result (CardResult.to_state); raises KeyError for a card no longer listed,
+    ValueError for an entry that is not exactly what the app writes."""
+    return from_state(state, CARDS[state["card"]])
+
+
 def get(name: str) -> Card:
     if name not in CARDS:
         raise ConfigError("not_a_choice", name="card", value=name, choices=", ".join(CARDS))
     return CARDS[name]
 
 
-__all__ = ["CARDS", "PENDING", "Card", "CardResult", "cached", "get", "run_card"]
+__all__ = ["CARDS", "PENDING", "Card", "CardResult", "cached", "get", "restore", "run_card"]

@@ -42,6 +42,7 @@ class Card:
     rule: Effect  # the verdict rule
     measure: Callable  # (config, seed, data) -> generator of events returning a Measurement
     headline: str | None = None  # an arm shown as the headline level instead of the effect (e.g. accuracy on the omitted digit)
+    share_of: str | None = None  # an arm: the effect is also reported as a share of (this arm − worse), e.g. of an ensemble's gain
     link: tuple[str, dict] = ("lab", {})  # the page where a learner varies it, and its URL settings
     version: int = 1  # bump when the runner changes: cached results of older versions are ignored
 

@@ -38,6 +38,15 @@ class CardResult:
         rule = self.card.rule
         return [100 * (v[rule.better] - v[rule.worse]) for v in self.per_seed_values]
 
+    def share(self) -> float | None:
+        """The effect as a share of the gain of the card's `share_of` arm over `worse` (from the means),
+        e.g. how much of an ensemble's gain a distilled student keeps; None without a positive gain."""
+        if self.card.share_of is None:
+            return None
+        worse = self.arm(self.card.rule.worse)[0]
+        gain = self.arm(self.card.share_of)[0] - worse
+        return (self.arm(self.card.rule.better)[0] - worse) / gain if gain > 0 else None
+
     def judged(self) -> dict:
         return self.card.rule.judge(self.per_seed_values, self.runs[0].measurement.n)
 
@@ -47,10 +56,30 @@ class CardResult:
         mean, sd = mean_sd(ours)
         return {"name": self.card.name, "paper_value": self.card.figure.value, "paper_text": self.card.figure.text,
                 "paper_source": self.card.figure.source, "ours_mean": mean, "ours_sd": sd, "per_seed": ours,
-                "seeds": [run.seed for run in self.runs], **self.judged(),
+                "seeds": [run.seed for run in self.runs], **self.judged(), "share": self.share(),
                 "arms": {arm: dict(zip(("mean", "sd"), self.arm(arm))) for arm in self.card.arms},
                 "n_test": self.runs[0].measurement.n, "seconds": self.seconds,
                 "run_seconds": sum(run.seconds for run in self.runs), "cached": all(run.cached for run in self.runs)}
+
+
+    def to_state(self) -> dict:
+        """Plain data for a saved view (kdcore.saved): the card and each finished seed's entry."""
+        return {"card": self.card.name, "runs": [store.entry(self.card, run.seed, run.measurement, run.seconds)
+                                                 for run in self.runs]}
+
+
+def from_state(state: dict, card: Card) -> CardResult:
+    """The CardResult of a saved view of `card`; raises ValueError when a seed's entry is not what `to_state` wrote."""
+    runs = []
+    for data in state["runs"]:
+        seed = data["seed"] if isinstance(data, dict) else None
+        parsed = store.parse(data, card, seed)
+        if parsed is None:
+            raise ValueError(f"not a result of the card {card.name!r}")
+        runs.append(SeedRun(seed, *parsed, True))
+    if not runs:
+        raise ValueError("no finished seed")
+    return CardResult(card, tuple(runs), 0.0)
 
 
 def config_for(card: Card, device: str = "auto"):

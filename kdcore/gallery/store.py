@@ -16,6 +16,8 @@ KEYS = {"format", "card", "version", "seed", "values", "n", "seconds"}
 def key(card: Card, config, seed: int) -> str:
     settings = dataclasses.asdict(dataclasses.replace(config, seeds=(seed,), device="any"))
     return cache.config_key(f"gallery-{card.name}", {"card": card.name, "version": card.version, "config": settings})
+
+
 def _valid(entry, card: Card, seed: int) -> bool:
     if not isinstance(entry, dict) or set(entry) != KEYS or entry["format"] != FORMAT:
         return False
@@ -28,17 +30,25 @@ def _valid(entry, card: Card, seed: int) -> bool:
             and type(seconds) is float and math.isfinite(seconds) and seconds >= 0)
 
 
+def entry(card: Card, seed: int, measurement: Measurement, seconds: float) -> dict:
+    """One seed's result as plain data: what the cache holds, and a saved gallery view too."""
+    return {"format": FORMAT, "card": card.name, "version": card.version, "seed": seed,
+            "values": {arm: float(measurement.values[arm]) for arm in card.arms}, "n": int(measurement.n),
+            "seconds": float(seconds)}
+
+
+def parse(data, card: Card, seed: int) -> tuple[Measurement, float] | None:
+    """(measurement, seconds it took) from an entry, or None when it is not exactly what `entry` writes."""
+    if not _valid(data, card, seed):
+        return None
+    return Measurement(dict(data["values"]), data["n"]), data["seconds"]
+
+
 def load(card: Card, config, seed: int) -> tuple[Measurement, float] | None:
     """(measurement, seconds it took) from the cache, or None when absent or refused."""
-    entry = cache.load(key(card, config, seed))[0]
-    if not _valid(entry, card, seed):
-        return None
-    return Measurement(dict(entry["values"]), entry["n"]), entry["seconds"]
+    return parse(cache.load(key(card, config, seed))[0], card, seed)
 
 
 def save(card: Card, config, seed: int, measurement: Measurement, seconds: float) -> Path:
     """Write atomically (a stopped run never leaves half an entry); returns the entry's path."""
-    return cache.save(key(card, config, seed), {
-        "format": FORMAT, "card": card.name, "version": card.version, "seed": seed,
-        "values": {arm: float(measurement.values[arm]) for arm in card.arms}, "n": int(measurement.n),
-        "seconds": float(seconds)})
+    return cache.save(key(card, config, seed), entry(card, seed, measurement, seconds))
