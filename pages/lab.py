@@ -45,18 +45,19 @@ def use_embedded():
     st.session_state["lab_dataset"] = "mnist5k"
 
 
-def settings_form() -> RunConfig | None:
-    """The run settings, in a form (locked while a run is in progress)."""
+def settings() -> RunConfig | None:
+    """The run settings as plain widgets: a change reruns the page and the address follows it, no run
+    starts (locked while a run is in progress). The config when Train was pressed."""
     busy = live.running("lab")
-    with st.form("lab_settings", border=True):
+    with st.container(border=True):
         st.markdown(f"**{t('lab.settings')}**")
         # the button first, so it is on screen at 720p (a projector) without scrolling
-        submitted = st.form_submit_button(t("lab.train"), type="primary", width="stretch", disabled=busy)
+        pressed = st.button(t("lab.train"), type="primary", width="stretch", disabled=busy, key="lab_train")
         form.widgets(SCHEMA, SCHEMA, disabled=busy)
         own = folder_box.source_box(disabled=busy)
     if busy:
         st.caption(t("live.running_elsewhere"))
-    if not submitted:
+    if not pressed:
         return None
     config = form.to_config(DEFAULTS, SCHEMA).replace(device=device_name())
     return config.replace(**{"data.dataset": own}) if own else config
@@ -98,9 +99,9 @@ if ended is not None and (result := live.report(ended, show_error)) is not None:
     keep.save("lab", {"runs": [lab.to_state(run) for run in st.session_state["lab_runs"]]})
 left, right = st.columns([1, 2.7], gap="large")
 with left:
-    config = settings_form()
+    config = settings()
     share.publish(SCHEMA)
-    share.link_hint()
+    share.link_hint("share.hint_follows")
 with right:
     try:
         if config is not None:
