@@ -12,6 +12,7 @@ nothing of this browser's results. Without cookies (blocked) a reload starts afr
 import streamlit as st
 
 from kdcore import saved
+from kdcore.errors import KDLabError
 
 from . import learner
 from .ui import show_error
@@ -82,7 +83,7 @@ def restore(name: str, key: str, rebuild=lambda data: data) -> None:
         data = store.load(name)
         if data is not None:
             st.session_state[key] = rebuild(data)
-    except saved.SavedCorrupt as err:
+    except (saved.SavedCorrupt, KDLabError) as err:  # unreadable, or its data is gone for now (kept for later)
         show_error(err)
     except (KeyError, TypeError, ValueError, AttributeError, IndexError, RuntimeError) as err:  # readable but not what we wrote
         store.delete(name)
@@ -91,7 +92,8 @@ def restore(name: str, key: str, rebuild=lambda data: data) -> None:
 
 # saved view → (page, its URL settings, icon): where the home page's "My results" links go
 PAGES = {"lab": ("lab", {}, "🧪"), "curves": ("curves", {}, "📈"), "omit": ("curves", {}, "📈"),
-         "methods": ("methods", {}, "🧰"), "nlp": ("nlp", {}, "🔤"), "coding": ("coding", {}, "💻"),
+         "methods": ("methods", {}, "🧰"), "nlp": ("nlp", {}, "🔤"),
+         "transfer": ("transfer", {}, "🔁"), "coding": ("coding", {}, "💻"),
          "mock": ("drills", {"mode": "mock"}, "⏱"), "gallery": ("gallery", {}, "📜")}
 
 

@@ -1,5 +1,5 @@
-"""How the Distillation Lab shows a run: the three step cards, live and final learning curves, the
-results table, the metrics and the plain-words readout."""
+"""How the Distillation Lab shows a run: its explanation and one-line settings summary, the three
+step cards, live and final learning curves, the results table, the metrics and the plain-words readout."""
 from dataclasses import asdict
 
 import pandas as pd
@@ -7,11 +7,27 @@ import streamlit as st
 
 from kdcore.plots.lab import learning_curves, soft_label_bars
 
-from . import export
+from . import export, present, share
 from .folder_box import image_of
 from .ui import t, test_set
 
 STEP_OF_PHASE = {"data": 1, "teacher": 1, "soft_labels": 2, "baseline": 3, "kd": 3, "profile": 3}
+
+
+def explain() -> None:
+    """The three steps and the objective, written out."""
+    st.markdown(t("lab.intro"))
+    st.latex(r"L = (1-\alpha)\,\mathrm{CE}\big(y,\ \sigma(z_s)\big) + \alpha\,T^{2}\,"
+             r"\mathrm{KL}\big(\sigma(z_t/T)\ \|\ \sigma(z_s/T)\big)")
+    st.caption(t("lab.formula_caption"))
+
+
+def summary(schema: dict) -> str:
+    """The page's settings in one line (presenter mode folds the settings under it)."""
+    v = share.current(schema)
+    return t("lab.summary", dataset=schema["dataset"].fmt(v["dataset"]), student=schema["student"].fmt(v["student"]),
+             width=v["width"], T=v["T"], alpha=v["alpha"], epochs=v["epochs"], frac=schema["frac"].fmt(v["frac"]),
+             seeds=v["seeds"])
 
 
 def step_cards(active: int, done: int) -> None:
@@ -64,7 +80,8 @@ def show_result(result) -> None:
     kd, _ = result.mean_sd("kd_accuracy")
     base, _ = result.mean_sd("baseline_accuracy")
     hyper = config.method.params
-    step_cards(0, 3)
+    if not present.active():  # a projector shows the result itself first
+        step_cards(0, 3)
     a, b, c = st.columns(3)
     a.metric(t("lab.teacher"), f"{100 * result.teacher.test_accuracy:.2f} %",
              help=t("lab.teacher_cached") if result.teacher.cached else t("lab.teacher_trained", s=result.teacher.seconds))

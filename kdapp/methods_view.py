@@ -11,7 +11,7 @@ from kdcore import readout, registry
 from kdcore.plots.methods import accuracy_bars, time_bars
 
 from . import export
-from .ui import lang, t, test_set
+from .ui import lang, t, test_set, verdict_lines
 
 HYPER_ZH = json.loads((Path(__file__).parent / "hyper_zh.json").read_text(encoding="utf-8"))
 
@@ -72,13 +72,8 @@ def says(result: dict) -> None:
     """The plain-words readout: which methods beat hard labels beyond noise (kdcore.readout)."""
     st.markdown(f"**{t('methods.readout_title')}**")
     verdicts = readout.against_baseline(result["results"], result["test_set"].get("n", 0))
-    lines = []
-    for kind in ("gain", "loss", "noise"):
-        chosen = [v for v in verdicts if v["verdict"] == kind]
-        if chosen:
-            names = ", ".join(f"{name_of(v['method'])} ({v['gain_points']:+.1f})" for v in chosen)
-            lines.append(t(f"methods.readout_{kind}", names=names, noise=2 * max(v["noise_points"] for v in chosen)))
-    st.info("\n\n".join(lines))
+    st.info("\n\n".join(verdict_lines("methods", verdicts, lambda v: f"{name_of(v['method'])} ({v['gain_points']:+.1f})",
+                                        "noise_points")))
     if len(result["seeds"]) == 1:
         st.warning(t("methods.one_seed"))
     st.caption(t("methods.next"))

@@ -6,6 +6,7 @@ from dataclasses import asdict
 import pandas as pd
 import streamlit as st
 
+from kdcore import readout
 from kdcore.errors import KDLabError
 from kdcore.nlp import METHODS
 from kdcore.nlp.figures import bpc_curves, next_char_bars
@@ -13,7 +14,7 @@ from kdcore.nlp.model import CharGPT, GPTConfig
 from kdcore.nlp.sampling import generate, next_char_probabilities
 from kdcore.nlp.tokenizer import CharTokenizer
 
-from .ui import show_error, t
+from .ui import show_error, t, verdict_lines
 
 SAMPLE_LENGTH = 200  # characters each model writes after the prompt
 
@@ -122,13 +123,35 @@ def comparison(run: dict) -> None:
         st.info(t("nlp.result_line", method=t(f"nlp.method_{method}"), bpc=measured["val_bpc"],
                   scratch=summary["scratch_bpc"], gain=summary["scratch_bpc"] - measured["val_bpc"],
                   gap=measured["gap_closed"], teacher=summary["teacher_bpc"]))
-    students = {p: m["val_bpc"] for p, m in summary["models"].items() if p != "teacher"}
-    st.markdown(t("nlp.best", method=label(min(students, key=students.get))))
+
+
+def says(summary: dict, context: int) -> None:
+    """The plain-words readout (kdcore.readout): each distilled student against the one from scratch
+    and the best against the runner-up, beyond noise or not; a one-seed warning and what to try next."""
+    models = summary["models"]
+    if len(models) < 3 or any("val_window_sd" not in m for m in models.values()):  # nothing distilled, or saved before spreads were kept
+        return
+    said = readout.students(models)
+    st.markdown(f"**{t('nlp.readout_title')}**")
+    teacher, scratch = models["teacher"], models["scratch"]
+    lines = [t("nlp.readout_sizes", teacher=teacher["val_bpc"], teacher_params=teacher["params"],
+               scratch=scratch["val_bpc"], student_params=scratch["params"], ratio=teacher["params"] / scratch["params"])]
+    lines += verdict_lines("nlp", said["against_scratch"], lambda v: f"{label(v['method'])} ({-v['lower_bpc']:+.3f} bpc)",
+                           "noise_bpc")
+    if len(said["against_scratch"]) > 1:
+        lead = said["lead"]
+        lines.append(t(f"nlp.readout_lead_{lead['verdict']}", best=label(said["best"]), runner=label(said["runner_up"]),
+                       lower=lead["lower_bpc"], noise=2 * lead["noise_bpc"]))
+    st.info("\n\n".join(lines))
+    st.warning(t("nlp.one_seed", windows=scratch["val_windows"], context=context))
+    verdicts = {v["verdict"] for v in said["against_scratch"]}
+    st.caption(t("nlp.next_gain" if "gain" in verdicts else "nlp.next_loss" if verdicts == {"loss"} else "nlp.next_noise"))
 
 
 def show(run: dict) -> None:
     st.subheader(t("nlp.curves"))
     curves_chart({p: m["curve"] for p, m in run["summary"]["models"].items()}, "nlp_curves_chart")
     results_table(run)
+    says(run["summary"], run["models"]["scratch"]["config"]["context"])
     explore(run)
     comparison(run)

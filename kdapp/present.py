@@ -1,5 +1,6 @@
 """Presenter mode (`?present=1`, or the sidebar switch): for a projector. Larger type through CSS,
-and blocks drawn result first with their settings folded under it (`result_first`)."""
+and blocks drawn result first with their settings folded under it (`result_first`, and for a page
+with a run button `run_layout`)."""
 import streamlit as st
 
 from .ui import t
@@ -32,3 +33,17 @@ def result_first():
         return st.container(), st.container()
     result = st.container()
     return st.expander(t("present.settings")), result
+
+
+def run_layout(title: str, summary: str):
+    """(controls, result, settings) for a page with a run button. Normally one bordered settings box
+    (the button and the settings) in a narrow column beside the result; in presenter mode the button
+    on top, the result under it and the settings folded under that, labelled with the one-line
+    `summary` of their values, so a 720p projector shows the button and the result without scrolling."""
+    if not active():
+        left, result = st.columns([1, 2.7], gap="large")
+        box = left.container(border=True)
+        box.markdown(f"**{title}**")
+        return box, result, box
+    controls = st.columns([1, 3])[0]
+    return controls, st.container(), st.expander(summary)

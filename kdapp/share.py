@@ -6,7 +6,8 @@ and how kdapp.form draws it and where its value goes in the run config): the for
 and the config are all built from that one declaration.
 `restore` reads the URL once per session and page: valid values preset the widgets, anything else
 (unknown names, wrong types, out-of-range values, oversized lists) is ignored with a visible
-notice and the default stays. `publish` writes the current values back after every change.
+notice and the default stays. `publish` writes the current values back on every run of the page: after each change for plain
+widgets (the Lab), on the run button for a form.
 `parse` and `encode` are pure, so the rules are tested without a browser.
 """
 import math
@@ -133,6 +134,7 @@ def publish(schema: dict[str, Setting]) -> None:
         st.query_params.from_dict(wanted)
 
 
-def link_hint() -> None:
-    """A one-line caption telling the learner the address bar now holds this view."""
-    st.caption(t("share.hint"))
+def link_hint(key: str = "share.hint") -> None:
+    """A one-line caption telling the learner the address bar now holds this view: as of the last run
+    ("share.hint", a page whose settings are a form) or as the settings change ("share.hint_follows")."""
+    st.caption(t(key))

@@ -57,3 +57,15 @@ def drive(events, on_event, min_interval: float = 0.2):
             on_event(event)
             shown = now
     return None
+
+
+def verdict_lines(page: str, verdicts: list[dict], describe, noise_key: str) -> list[str]:
+    """A readout's sentences, one per verdict that occurs (kdcore.readout): `{page}.readout_gain`,
+    `_loss` and `_noise`, each naming its entries (`describe(entry)`) and twice their largest noise."""
+    lines = []
+    for kind in ("gain", "loss", "noise"):
+        chosen = [v for v in verdicts if v["verdict"] == kind]
+        if chosen:
+            lines.append(t(f"{page}.readout_{kind}", names=", ".join(describe(v) for v in chosen),
+                           noise=2 * max(v[noise_key] for v in chosen)))
+    return lines

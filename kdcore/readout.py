@@ -1,16 +1,23 @@
-"""Plain-words readouts as numbers: is a difference of two test accuracies beyond noise?
+"""Plain-words readouts as numbers: is a difference of two measurements beyond noise?
 
 The noise of a difference is the larger of the seed-to-seed spreads and the sampling error of a
-difference of two accuracies near p measured on n test predictions, sqrt(2 p (1 − p) / n); a
-difference counts as a gain or a loss only beyond twice that noise. Pages and the gallery turn the
-verdicts into sentences; with one seed the spread is unknown and the readout says so.
+difference of two means, each of n measurements with spread sd: sd·sqrt(2 / n). For accuracies near p
+the measurements are right/wrong predictions, sd = sqrt(p (1 − p)); for a language model's bits per
+character they are the validation windows' bpc. A difference counts as a gain or a loss only beyond
+twice that noise. Pages and the gallery turn the verdicts into sentences; with one seed the spread
+is unknown and the readout says so.
 """
 import math
 
 
+def sampling(sd: float, n: int) -> float:
+    """Sampling error of a difference of two means, each of `n` measurements with spread `sd`."""
+    return sd * math.sqrt(2 / max(n, 1))
+
+
 def noise(p: float, n: int, *sds: float) -> float:
     """Noise of a difference of two accuracies near `p`, each measured on `n` test predictions."""
-    return max(*sds, math.sqrt(2 * p * (1 - p) / max(n, 1)), 0.0)
+    return max(*sds, sampling(math.sqrt(p * (1 - p)), n), 0.0)
 
 
 def verdict(difference: float, noise_level: float) -> str:
@@ -42,3 +49,20 @@ def sweep(points: list[dict], baseline: list[dict], n_test: int) -> dict:
             "worst_x": low["x"], "range_points": 100 * (top["mean"] - low["mean"]), "noise_points": 100 * spread,
             "best_gain_points": versus["gain_points"], "best_verdict": versus["verdict"],
             "seeds": len(top["per_seed"])}
+
+
+def lower_bpc(better: dict, worse: dict) -> dict:
+    """Two language models' validation bits per character (lower is better; each a summary entry with
+    val_bpc, val_window_sd, val_windows): how much lower `better`'s is, its noise and the verdict."""
+    level = max(sampling(m["val_window_sd"], m["val_windows"]) for m in (better, worse))
+    lower = worse["val_bpc"] - better["val_bpc"]
+    return {"lower_bpc": lower, "noise_bpc": level, "verdict": verdict(lower, level)}
+
+
+def students(models: dict) -> dict:
+    """An NLP run's students (summary["models"]): each distilled one against the student from scratch
+    (method, lower_bpc, noise_bpc, verdict), and the best student against the runner-up."""
+    ranked = sorted((p for p in models if p != "teacher"), key=lambda p: models[p]["val_bpc"])
+    return {"against_scratch": [{"method": p, **lower_bpc(m, models["scratch"])} for p, m in models.items()
+                                if p not in ("teacher", "scratch")],
+            "best": ranked[0], "runner_up": ranked[1], "lead": lower_bpc(models[ranked[0]], models[ranked[1]])}

@@ -1,7 +1,7 @@
 """Distillation Lab: pretrain a teacher, generate soft labels, train a student with and without them."""
 import streamlit as st
 
-from kdapp import folder_box, form, keep, lab_link, lab_view, live, share, shared
+from kdapp import folder_box, form, keep, lab_link, lab_view, live, present, share, shared
 from kdapp.share import Setting
 from kdapp.ui import device_name, show_error, t
 from kdcore import data as datasets
@@ -45,18 +45,17 @@ def use_embedded():
     st.session_state["lab_dataset"] = "mnist5k"
 
 
-def settings_form() -> RunConfig | None:
-    """The run settings, in a form (locked while a run is in progress)."""
+def settings(controls, place) -> RunConfig | None:
+    """The run settings as plain widgets: a change reruns the page and the address follows it, no run
+    starts (locked while a run is in progress). The config when Train was pressed."""
     busy = live.running("lab")
-    with st.form("lab_settings", border=True):
-        st.markdown(f"**{t('lab.settings')}**")
-        # the button first, so it is on screen at 720p (a projector) without scrolling
-        submitted = st.form_submit_button(t("lab.train"), type="primary", width="stretch", disabled=busy)
+    pressed = controls.button(t("lab.train"), type="primary", width="stretch", disabled=busy, key="lab_train")
+    if busy:
+        controls.caption(t("live.running_elsewhere"))
+    with place:
         form.widgets(SCHEMA, SCHEMA, disabled=busy)
         own = folder_box.source_box(disabled=busy)
-    if busy:
-        st.caption(t("live.running_elsewhere"))
-    if not submitted:
+    if not pressed:
         return None
     config = form.to_config(DEFAULTS, SCHEMA).replace(device=device_name())
     return config.replace(**{"data.dataset": own}) if own else config
@@ -76,6 +75,11 @@ def start(config: RunConfig) -> None:
     live.start("lab", lab.run_lab(config, data), share=st.session_state["lab_share"])
 
 
+def thumbnails() -> None:
+    if st.session_state.get("lab_data") is not None:
+        folder_box.thumbnails(st.session_state["lab_data"])
+
+
 def past_runs(runs) -> int:
     if len(runs) == 1:
         return 0
@@ -86,11 +90,8 @@ def past_runs(runs) -> int:
 
 
 st.title(t("lab.title"))
-st.markdown(t("lab.intro"))
-st.latex(r"L = (1-\alpha)\,\mathrm{CE}\big(y,\ \sigma(z_s)\big) + \alpha\,T^{2}\,"
-         r"\mathrm{KL}\big(\sigma(z_t/T)\ \|\ \sigma(z_s/T)\big)")
-st.caption(t("lab.formula_caption"))
-
+if not present.active():  # a projector shows the result first, the explanation under it
+    lab_view.explain()
 share.restore("lab", SCHEMA)
 keep.restore("lab", "lab_runs", lambda view: [lab.from_state(state) for state in view["runs"]])
 lab_link.show_linked(form.to_config(DEFAULTS, SCHEMA).replace(device=device_name()), load_dataset, KEPT_RUNS)
@@ -99,19 +100,19 @@ if ended is not None and (result := live.report(ended, show_error)) is not None:
     lab_link.publish(ended, st.session_state.get("lab_share"))
     st.session_state["lab_runs"] = [*st.session_state.get("lab_runs", []), result][-KEPT_RUNS:]
     keep.save("lab", {"runs": [lab.to_state(run) for run in st.session_state["lab_runs"]]})
-left, right = st.columns([1, 2.7], gap="large")
-with left:
-    config = settings_form()
+controls, right, place = present.run_layout(t("lab.settings"), lab_view.summary(SCHEMA))
+config = settings(controls, place)
+with place:
     share.publish(SCHEMA)
-    share.link_hint()
+    share.link_hint("share.hint_follows")
 with right:
     try:
         if config is not None:
             start(config)
     except KDLabError as err:
         show_error(err)
-    if st.session_state.get("lab_data") is not None:
-        folder_box.thumbnails(st.session_state["lab_data"])
+    if not present.active():  # a projector shows them under the result
+        thumbnails()
     live.panel("lab", lab_view.phase_label, lab_view.live)
     runs = st.session_state.get("lab_runs", [])
     if runs and not live.running("lab"):
@@ -119,3 +120,7 @@ with right:
     elif not live.running("lab"):
         lab_view.step_cards(0, 0)
         st.info(t("lab.start_hint"))
+if present.active():
+    with right:
+        thumbnails()
+    lab_view.explain()

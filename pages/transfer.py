@@ -5,12 +5,12 @@ import dataclasses
 
 import streamlit as st
 
-from kdapp import form, live, share
+from kdapp import form, keep, live, share
 from kdapp import transfer_view as view
 from kdapp.share import Setting
 from kdapp.ui import device_name, show_error, t
 from kdcore.errors import KDLabError
-from kdcore.transfer import STRATEGIES, TransferConfig, compare
+from kdcore.transfer import STRATEGIES, TransferConfig, compare, runner
 
 DEFAULTS = TransferConfig()
 SOURCES = ("mnist5k", "digits")
@@ -63,10 +63,12 @@ def settings_form(upload: str | None):
 st.title(t("transfer.title"))
 st.markdown(t("transfer.intro"))
 share.restore("transfer", SCHEMA)
+keep.restore("transfer", "transfer_result", runner.from_state)
 ended = live.finished("transfer")
 if ended is not None and (result := live.report(ended, show_error)) is not None:
     st.session_state["transfer_result"] = result
     st.session_state.pop("transfer_views", None)
+    keep.save("transfer", runner.to_state(result))
     if ended.result is None:
         st.info(t("live.stopped"))
 try:

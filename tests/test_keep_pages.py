@@ -1,6 +1,7 @@
 """Reloads in AppTest: a reload is a new session of the same browser (the same view token, as its
-cookie would give). A finished Lab run, a coding draft and a mock interview come back; another
-browser's session and a corrupt saved view show nothing of them, and never crash."""
+cookie would give). A finished Lab run, a Knowledge transfer comparison, a coding draft and a mock
+interview come back; another browser's session and a corrupt saved view show nothing of them, and
+never crash."""
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,13 @@ from kdcore import lab, saved
 from kdcore.config import RunConfig
 from kdcore.data import TestSet
 from kdcore.teacher import Teacher
+from kdcore.transfer import (
+    TransferConfig,
+    TransferResult,
+    load_pair,
+    runner,
+    strategies,
+)
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 MINE, OTHER = "m" * 32, "o" * 32
@@ -59,6 +67,38 @@ def test_a_finished_lab_run_survives_a_reload_and_stays_private():
     home = browser(MINE, "home.py")  # "My results": a link to the page that shows them
     assert any(link.label.startswith("Distillation Lab: your last runs") for link in home.get("page_link"))
     assert not any("your last runs" in link.label for link in browser(OTHER, "home.py").get("page_link"))
+
+
+def a_transfer_result():
+    """A finished mnist5k → digits comparison as the runner makes it (untrained weights, measured-looking rows)."""
+    config = TransferConfig().with_recipe(False)
+    source, target = load_pair(config.source, config.target, size=config.size, align=config.align)
+    models = {name: strategies.build(config, source).eval() for name in ("source-only", "model")}
+    rows = [{"strategy": "source-only", "k": 0, "mean": 0.6123, "sd": 0.0, "per_seed": [0.6123], "seconds": 1.5},
+            {"strategy": "model", "k": 5, "mean": 0.8345, "sd": 0.0, "per_seed": [0.8345], "seconds": 2.5}]
+    return TransferResult(config, rows, 0.97, source.test_set, target.test_set, [], models, source, target)
+
+
+def test_a_finished_transfer_comparison_survives_a_reload_and_is_listed_at_home():
+    result = a_transfer_result()
+    saved.SavedViews(MINE).save("transfer", runner.to_state(result))
+    at = browser(MINE, "transfer.py")
+    table = at.dataframe[0].value
+    assert list(table.iloc[:, 2]) == [61.2, 83.5]  # the saved accuracies, in %
+    back = at.session_state["transfer_result"]
+    weights = result.models["model"].state_dict()
+    assert all(torch.equal(v, weights[k]) for k, v in back.models["model"].state_dict().items())
+    assert len(at.get("plotly_chart")) == 3  # accuracy vs k, feature view before and after
+    assert not browser(OTHER, "transfer.py").dataframe
+    home = browser(MINE, "home.py")
+    assert any(link.label.startswith("Knowledge transfer: your last comparison") for link in home.get("page_link"))
+
+
+def test_a_saved_transfer_run_on_other_data_is_skipped():
+    state = runner.to_state(a_transfer_result())
+    saved.SavedViews(MINE).save("transfer", {**state, "fingerprints": ["0" * 16, "1" * 16]})
+    at = browser(MINE, "transfer.py")
+    assert "could not be read back" in texts(at.error) and not at.dataframe
 
 
 def test_a_corrupt_saved_run_is_skipped_with_a_notice():

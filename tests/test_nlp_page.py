@@ -6,6 +6,8 @@ import pytest
 from conftest import finish
 from test_nlp_core import one_thread  # noqa: F401 (autouse fixture)
 
+from kdcore import readout
+
 TINY_RUN = {"nlp_max_chars": 20_000, "nlp_teacher_steps": 20, "nlp_student_steps": 10}
 
 
@@ -38,6 +40,26 @@ def test_tiny_run_draws_curves_table_distributions_and_samples(app_page):
     assert teacher_bars == sorted(teacher_bars, reverse=True) and sum(teacher_bars) <= 1 + 1e-6
     assert len(at.code) == 5 and all(len(block.value) > 200 for block in at.code)  # prompt + 200 written
     assert any("closing" in box.value for box in at.info)
+    says_numbers(at)
+
+
+def says_numbers(at):
+    """The readout names every distilled student with its measured change against scratch under the
+    sentence of its verdict, ranks the best against the runner-up, and warns of the single seed."""
+    models = at.session_state["nlp_result"]["summary"]["models"]
+    assert all(m["val_windows"] >= 2 and m["val_window_sd"] > 0 for p, m in models.items() if p != "teacher")
+    said = readout.students(models)
+    box = next(b.value for b in at.info if b.value.startswith("The teacher scores"))
+    opening = {"gain": "Better than the student from scratch, beyond noise", "loss": "Worse than the student from scratch",
+               "noise": "Within noise of the student from scratch"}
+    sentences = box.split("\n\n")
+    for entry in said["against_scratch"]:
+        name = {"forward-kl": "forward KL", "reverse-kl": "reverse KL", "sequence": "sequence-level"}[entry["method"]]
+        sentence = next(s for s in sentences if s.startswith(opening[entry["verdict"]]))
+        assert f"Student, {name} ({-entry['lower_bpc']:+.3f} bpc)" in sentence
+    assert f"{said['lead']['lower_bpc']:.3f} bpc below the runner-up" in box
+    assert f"twice the noise: {2 * said['lead']['noise_bpc']:.3f} bpc" in box
+    assert any(f"({models['scratch']['val_windows']} windows of 64 characters)" in w.value for w in at.warning)
 
 
 def test_temperature_slider_reshapes_the_distribution_and_bad_prompt_is_explained(app_page):
@@ -68,3 +90,11 @@ def test_missing_upload_and_offline_shakespeare_give_clear_errors(app_page):
 def test_page_opens_in_chinese(app_page, lang):
     at = app_page("nlp.py", lang=lang)
     assert "字符级" in at.title[0].value and at.button(key="nlp_run").label == "开始训练"
+
+
+def test_readout_in_chinese(app_page):
+    at = run_tiny(app_page("nlp.py"), methods=("forward-kl",))
+    at.session_state["lang"] = "zh"
+    at.run()
+    assert any(b.value.startswith("教师为") and "从零训练学生" in b.value for b in at.info)
+    assert any("只有一个随机种子" in w.value for w in at.warning)

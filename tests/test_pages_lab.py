@@ -1,8 +1,6 @@
 """AppTest over the home page and the Distillation Lab: set sliders, click Train, read the results."""
 import json
 
-import pytest
-
 from conftest import finish
 
 
@@ -87,3 +85,14 @@ def test_lab_refuses_a_bad_zip_with_the_rule(app_page, tmp_path):
     at.text_input(key="lab_folder").set_value(str(path))
     at.button[0].click().run()
     assert not at.exception and "only one class folder (cat)" in at.error[0].value
+
+
+def test_the_address_follows_the_settings_as_they_change_without_starting_a_run(app_page):
+    at = app_page("lab.py")
+    at.slider(key="lab_T").set_value(6.0).run()
+    at.select_slider(key="lab_fraction").set_value(0.5).run()
+    assert at.query_params["T"] in ("6", ["6"]) and at.query_params["frac"] in ("0.5", ["0.5"])
+    assert "live_lab" not in at.session_state and not at.session_state.get("lab_runs")  # no run started
+    assert any("follows this page's settings as you change them" in c.value for c in at.caption)
+    zh = app_page("lab.py", lang="zh")
+    assert any("地址栏会随你修改设置而同步更新" in c.value for c in zh.caption)

@@ -44,3 +44,21 @@ def test_sweep_shape_flat_and_varies():
     shape = readout.sweep(varies, baseline, n_test=1000)
     assert (shape["shape"], shape["best_x"], shape["worst_x"]) == ("varies", 4, 1)
     assert shape["range_points"] == pytest.approx(20.0)
+
+
+def bpc(value, sd, windows):
+    return {"val_bpc": value, "val_window_sd": sd, "val_windows": windows}
+
+
+def test_students_of_a_language_model_against_scratch_and_each_other():
+    # noise of each difference: 0.4 · sqrt(2 / 50) = 0.08 bpc; a difference counts beyond 0.16
+    models = {"teacher": bpc(1.5, 0.3, 50), "scratch": bpc(2.5, 0.4, 50), "forward-kl": bpc(2.2, 0.4, 50),
+              "reverse-kl": bpc(2.4, 0.4, 50), "sequence": bpc(2.7, 0.4, 50)}
+    said = readout.students(models)
+    verdicts = {v["method"]: (v["verdict"], v["lower_bpc"]) for v in said["against_scratch"]}
+    assert verdicts["forward-kl"] == ("gain", pytest.approx(0.3))
+    assert verdicts["reverse-kl"] == ("noise", pytest.approx(0.1))
+    assert verdicts["sequence"] == ("loss", pytest.approx(-0.2))
+    assert said["against_scratch"][0]["noise_bpc"] == pytest.approx(0.08)
+    assert (said["best"], said["runner_up"]) == ("forward-kl", "reverse-kl")
+    assert said["lead"]["lower_bpc"] == pytest.approx(0.2) and said["lead"]["verdict"] == "gain"

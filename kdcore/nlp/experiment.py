@@ -4,6 +4,7 @@ and number of steps so the comparison is fair. Used by the page, the CLI and the
 """
 import dataclasses
 import hashlib
+import math
 import time
 from dataclasses import dataclass, field
 
@@ -57,6 +58,8 @@ class ModelResult:
     seconds: float
     curve: list = field(default_factory=list)  # [(step, seconds, val_bpc), ...]
     cached: bool = False
+    val_window_sd: float = math.nan  # spread of the validation windows' bpc (a teacher cached before it was kept: nan)
+    val_windows: int = 0  # validation windows val_bpc is the mean of
 
 
 def inference_speed(model, tokens: torch.Tensor) -> float:
@@ -71,7 +74,8 @@ def _train(model, objective, corpus, training: TrainConfig):
     """Train, then measure inference speed: returns the ModelResult."""
     fitted = yield from fit(model, objective, corpus.valid, training)
     return ModelResult(model, model.num_params(), fitted.val_bpc, fitted.tokens_per_second,
-                       inference_speed(model, corpus.valid), fitted.seconds, fitted.curve)
+                       inference_speed(model, corpus.valid), fitted.seconds, fitted.curve,
+                       val_window_sd=fitted.val_window_sd, val_windows=fitted.val_windows)
 
 
 class NLPExperiment:
@@ -171,7 +175,8 @@ class NLPExperiment:
             out["models"][phase] = {"params": result.params, "val_bpc": result.val_bpc, "seconds": result.seconds,
                                     "train_tokens_per_second": result.train_tokens_per_second,
                                     "inference_tokens_per_second": result.inference_tokens_per_second,
-                                    "curve": result.curve}
+                                    "curve": result.curve, "val_window_sd": result.val_window_sd,
+                                    "val_windows": result.val_windows}
             if phase in METHODS:
                 out["models"][phase]["gap_closed"] = gap_closed(teacher.val_bpc, scratch.val_bpc, result.val_bpc)
         if self.config.methods and self.config.methods[0] in self.results:

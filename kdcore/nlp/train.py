@@ -12,10 +12,11 @@ import time
 from dataclasses import dataclass, field
 
 import torch
+import torch.nn.functional as F
 
 from ..events import Epoch, Step
 from ..schema import Range, bounded
-from .losses import bits_per_character, cross_entropy
+from .losses import bits_per_character
 
 
 def whole(low, high) -> dict:
@@ -73,8 +74,8 @@ def learning_rate(config: TrainConfig, step: int) -> float:
 
 
 @torch.inference_mode()
-def validation_bpc(model, tokens: torch.Tensor, batch: int = 256) -> float:
-    """Mean bits per character over non-overlapping windows of the validation text. tokens (N,)."""
+def window_bits(model, tokens: torch.Tensor, batch: int = 256) -> torch.Tensor:
+    """Mean bits per character of each non-overlapping window of the validation text: (W,). tokens (N,)."""
     context = model.config.context
     device = next(model.parameters()).device
     usable = (len(tokens) - 1) // context * context
@@ -82,22 +83,28 @@ def validation_bpc(model, tokens: torch.Tensor, batch: int = 256) -> float:
     targets = tokens[1:usable + 1].view(-1, context).to(device)
     was_training = model.training
     model.eval()
-    total = 0.0
-    for start in range(0, len(inputs), batch):
-        logits = model(inputs[start:start + batch])
-        total += cross_entropy(logits, targets[start:start + batch]).item() * len(logits)
+    nats = [F.cross_entropy(model(inputs[start:start + batch]).transpose(1, 2), targets[start:start + batch],
+                            reduction="none").mean(1) for start in range(0, len(inputs), batch)]  # each (b,)
     model.train(was_training)
-    return bits_per_character(total / len(inputs))
+    return bits_per_character(torch.cat(nats).float().cpu())
+
+
+def validation_bpc(model, tokens: torch.Tensor, batch: int = 256) -> float:
+    """Mean bits per character over non-overlapping windows of the validation text. tokens (N,)."""
+    return window_bits(model, tokens, batch).mean().item()
 
 
 @dataclass
 class Fitted:
-    """What a training run measured: the last validation bpc, training speed, wall seconds, and the
-    curve [(step, seconds, val_bpc), ...] of every measurement."""
+    """What a training run measured: the last validation bpc (and the spread of its windows' bpc, the
+    sampling error's source), training speed, wall seconds, and the curve [(step, seconds, val_bpc), ...]
+    of every measurement."""
     val_bpc: float
     tokens_per_second: float
     seconds: float
     curve: list
+    val_window_sd: float = math.nan  # standard deviation of the validation windows' bpc
+    val_windows: int = 0  # validation windows the bpc is the mean of
 
 
 def fit(model, objective, valid_tokens: torch.Tensor, config: TrainConfig):
@@ -125,7 +132,8 @@ def fit(model, objective, valid_tokens: torch.Tensor, config: TrainConfig):
         fitted.tokens_per_second = step * tokens_per_step / train_seconds
         measured, progress = step % config.eval_every == 0 or step == config.steps, step / config.steps
         if measured:
-            fitted.val_bpc = validation_bpc(model, valid_tokens)
+            bits = window_bits(model, valid_tokens)  # (W,)
+            fitted.val_bpc, fitted.val_window_sd, fitted.val_windows = bits.mean().item(), bits.std().item(), len(bits)
         fitted.seconds = time.perf_counter() - start
         epoch = (step - 1) // config.eval_every + 1
         yield Step(progress=progress, step=step, steps=config.steps, epoch=epoch, elapsed=fitted.seconds,

@@ -10,7 +10,7 @@ import time
 from dataclasses import dataclass, field
 
 from .. import device as devices
-from ..data import TestSet
+from ..data import TestSet, test_set_of
 from ..errors import ConfigError
 from ..events import Done, Epoch, Partial, Stages
 from ..schema import check_seeds
@@ -40,6 +40,34 @@ class TransferResult:
 
     def row(self, strategy: str, k) -> dict | None:
         return next((r for r in self.rows if r["strategy"] == strategy and r["k"] == k), None)
+
+
+def to_state(result: TransferResult) -> dict:
+    """Plain data (kdcore.saved) from which `from_state` rebuilds everything the page shows: the numbers,
+    DANN's curve and the kept models' weights. The domains are not stored (they can be tens of MB) but
+    loaded again; their fingerprints make sure they are the same data."""
+    return {"config": strategies.config_dict(result.config), "rows": result.rows,
+            "source_accuracy": result.source_accuracy, "source_test": result.source_test.to_dict(),
+            "target_test": result.target_test.to_dict(), "adversarial_curve": result.adversarial_curve,
+            "models": {name: {k: v.cpu() for k, v in model.state_dict().items()} for name, model in result.models.items()},
+            "fingerprints": [result.source.fingerprint, result.target.fingerprint]}
+
+
+def from_state(state: dict) -> TransferResult:
+    """The TransferResult `to_state` saved, its domains loaded again; raises KeyError, TypeError or
+    ValueError for malformed data or domains that changed (DataUnavailable when one is gone)."""
+    config = TransferConfig(**state["config"]).validate()
+    source, target = domains.load_pair(config.source, config.target, size=config.size, align=config.align,
+                                       data_dir=config.data_dir)
+    if [source.fingerprint, target.fingerprint] != list(state["fingerprints"]):
+        raise ValueError("the domains are not the data this run was trained on")
+    models = {}
+    for name, weights in state["models"].items():
+        models[name] = strategies.build(config, source)
+        models[name].load_state_dict(weights)
+        models[name].eval()
+    return TransferResult(config, list(state["rows"]), float(state["source_accuracy"]), test_set_of(state["source_test"]),
+                          test_set_of(state["target_test"]), list(state["adversarial_curve"]), models, source, target)
 
 
 def plan(names, ks) -> list[tuple[str, object]]:

@@ -88,7 +88,8 @@ def hold_out(source: Dataset) -> tuple[tuple, tuple]:
     return (source.x_train[train], source.y_train[train]), (source.x_train[val], source.y_train[val])
 
 
-def _build(config: TransferConfig, data: Dataset):
+def build(config: TransferConfig, data: Dataset):
+    """The network every strategy trains (a fresh one), for `data`'s image shape and classes."""
     return network.build(config.family, data.in_shape, data.num_classes, config.width)
 
 
@@ -98,7 +99,7 @@ def _label_free(config, source, target, seed, device, adversarial: bool):
     oracle's target accuracy)."""
     (x, y), validation = hold_out(source)
     with seeded(seed):
-        checkpoints, model = [], _build(config, source)
+        checkpoints, model = [], build(config, source)
     unlabelled = target.x_train if adversarial else None
     yield from train_two_speed(model, x, y, steps=config.source_steps, lr=config.lr, batch_size=config.batch_size,
                                unlabelled=unlabelled, shift=config.shift, schedule=config.schedule, seed=seed,
@@ -125,7 +126,7 @@ def pretrain_source(config: TransferConfig, source: Dataset, target: Dataset, se
     entry, cached = yield from cache.once(_source_key(config, source, target, seed), train)
     if cached:
         yield Phase(progress=1.0, cached=True)
-    model = _build(config, source)
+    model = build(config, source)
     model.load_state_dict(entry["state_dict"])
     return model.eval(), entry["source_accuracy"], tuple(entry["target"])
 
@@ -156,7 +157,7 @@ def source_only(config, source, target, *, k=0, seed=0, source_model=None, devic
 
 def target_only(config, source, target, *, k, seed=0, source_model=None, device="cpu", scores=None):
     with seeded(seed):
-        model = _build(config, target)
+        model = build(config, target)
     return (yield from _fit_k_shot(model, config, target, k, seed, device))
 
 
@@ -165,7 +166,7 @@ def feature_transfer(config, source, target, *, k, seed=0, source_model=None, de
     for p in model.parameters():
         p.requires_grad_(False)  # frozen body: only parameters with a gradient are optimised
     with seeded(seed):
-        model.head = _build(config, target).head  # a new, randomly initialised head: the only part that learns
+        model.head = build(config, target).head  # a new, randomly initialised head: the only part that learns
     return (yield from _fit_k_shot(model, config, target, k, seed, device))
 
 
