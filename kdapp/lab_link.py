@@ -11,7 +11,7 @@ from kdcore.errors import KDLabError
 from .ui import t
 
 
-def publish(job, share) -> None:
+def publish_run(job, share) -> None:
     """After a run ends: publish it when it finished whole (a stopped run's part is not the run)."""
     if job.result is not None and share is not None and published.publishable(job.result.config):
         published.publish(share, lab.to_state(job.result))

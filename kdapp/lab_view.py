@@ -9,6 +9,7 @@ from kdcore.plots.lab import learning_curves, soft_label_bars
 
 from . import export, present, share
 from .folder_box import image_of
+from .folder_box import thumbnails as folder_thumbnails
 from .ui import t, test_set
 
 STEP_OF_PHASE = {"data": 1, "teacher": 1, "soft_labels": 2, "baseline": 3, "kd": 3, "profile": 3}
@@ -114,3 +115,19 @@ def soft_example(result, temperature: float) -> None:
                                           {"T": t("lab.at_T"), "y": t("lab.probability")}, t("lab.soft_title")),
                           width="stretch", key="lab_soft_example")
         st.caption(t("lab.soft_caption"))
+
+
+def past_runs(runs) -> int:
+    """Which of the session's runs to show: a chooser when there are several (the latest first chosen)."""
+    if len(runs) == 1:
+        return 0
+    return st.selectbox(t("lab.past_runs"), range(len(runs)), index=len(runs) - 1, key="lab_run_choice",
+                        format_func=lambda i: t("lab.run_label", n=i + 1, T=runs[i].config.method.params["temperature"],
+                                                alpha=runs[i].config.method.params["alpha"],
+                                                frac=100 * runs[i].config.student.labelled_fraction))
+
+
+def thumbnails() -> None:
+    """The session's dataset as clickable thumbnails, once one is loaded."""
+    if st.session_state.get("lab_data") is not None:
+        folder_thumbnails(st.session_state["lab_data"])

@@ -1,7 +1,8 @@
 """Distillation Lab: pretrain a teacher, generate soft labels, train a student with and without them."""
 import streamlit as st
 
-from kdapp import folder_box, form, keep, lab_link, lab_view, live, present, share, shared
+from kdapp import folder_box, form, keep, lab_view, live, present, share, shared
+from kdapp.lab_link import publish_run, show_linked
 from kdapp.share import Setting
 from kdapp.ui import device_name, show_error, t
 from kdcore import data as datasets
@@ -57,8 +58,12 @@ def settings(controls, place) -> RunConfig | None:
         own = folder_box.source_box(disabled=busy)
     if not pressed:
         return None
-    config = form.to_config(DEFAULTS, SCHEMA).replace(device=device_name())
-    return config.replace(**{"data.dataset": own}) if own else config
+    return chosen().replace(**{"data.dataset": own}) if own else chosen()
+
+
+def chosen() -> RunConfig:
+    """The run the widgets describe, on this session's device."""
+    return form.to_config(DEFAULTS, SCHEMA).replace(device=device_name())
 
 
 def start(config: RunConfig) -> None:
@@ -75,29 +80,15 @@ def start(config: RunConfig) -> None:
     live.start("lab", lab.run_lab(config, data), share=st.session_state["lab_share"])
 
 
-def thumbnails() -> None:
-    if st.session_state.get("lab_data") is not None:
-        folder_box.thumbnails(st.session_state["lab_data"])
-
-
-def past_runs(runs) -> int:
-    if len(runs) == 1:
-        return 0
-    return st.selectbox(t("lab.past_runs"), range(len(runs)), index=len(runs) - 1, key="lab_run_choice",
-                        format_func=lambda i: t("lab.run_label", n=i + 1, T=runs[i].config.method.params["temperature"],
-                                                alpha=runs[i].config.method.params["alpha"],
-                                                frac=100 * runs[i].config.student.labelled_fraction))
-
-
 st.title(t("lab.title"))
 if not present.active():  # a projector shows the result first, the explanation under it
     lab_view.explain()
 share.restore("lab", SCHEMA)
 keep.restore("lab", "lab_runs", lambda view: [lab.from_state(state) for state in view["runs"]])
-lab_link.show_linked(form.to_config(DEFAULTS, SCHEMA).replace(device=device_name()), load_dataset, KEPT_RUNS)
+show_linked(chosen(), load_dataset, KEPT_RUNS)
 ended = live.finished("lab")
 if ended is not None and (result := live.report(ended, show_error)) is not None:
-    lab_link.publish(ended, st.session_state.get("lab_share"))
+    publish_run(ended, st.session_state.get("lab_share"))
     st.session_state["lab_runs"] = [*st.session_state.get("lab_runs", []), result][-KEPT_RUNS:]
     keep.save("lab", {"runs": [lab.to_state(run) for run in st.session_state["lab_runs"]]})
 controls, right, place = present.run_layout(t("lab.settings"), lab_view.summary(SCHEMA))
@@ -112,15 +103,15 @@ with right:
     except KDLabError as err:
         show_error(err)
     if not present.active():  # a projector shows them under the result
-        thumbnails()
+        lab_view.thumbnails()
     live.panel("lab", lab_view.phase_label, lab_view.live)
     runs = st.session_state.get("lab_runs", [])
     if runs and not live.running("lab"):
-        lab_view.show_result(runs[past_runs(runs)])
+        lab_view.show_result(runs[lab_view.past_runs(runs)])
     elif not live.running("lab"):
         lab_view.step_cards(0, 0)
         st.info(t("lab.start_hint"))
 if present.active():
     with right:
-        thumbnails()
+        lab_view.thumbnails()
     lab_view.explain()
