@@ -145,7 +145,7 @@ def test_label_free_choice_never_reads_target_labels(pairs):
         torch.manual_seed(0)
         (x, y), validation = strategies.hold_out(src)
         model = collect(strategies.train_two_speed(
-            strategies._build(config, src), x, y, steps=12, lr=config.lr, batch_size=16, unlabelled=target.x_train,
+            strategies.build(config, src), x, y, steps=12, lr=config.lr, batch_size=16, unlabelled=target.x_train,
             schedule=config.schedule, evals=4, x_eval=target.x_test, y_eval=target.y_test, validation=validation,
             checkpoints=checkpoints))[1]
         picked.append((strategies.pick(checkpoints).step, [c.source_val_accuracy for c in checkpoints],
