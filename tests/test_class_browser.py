@@ -74,6 +74,7 @@ def test_a_quiz_reaches_the_learner_and_the_answer_reaches_the_instructor_live(b
 
 def test_a_reload_keeps_the_learner_signed_in_until_they_sign_out(browser, classroom_url):
     ann = signed_in(browser, classroom_url + "/drills", "ann")
+    ann.wait_for_function("document.cookie.includes('kdlab_session=')", timeout=30_000)  # set by the page's script
     ann.reload()
     wait_idle(ann)
     ann.get_by_text("Signed in as Ann").wait_for(timeout=60_000)  # the session cookie, not the password
