@@ -51,6 +51,7 @@ def figures(name: str, result: dict) -> dict:
 def test_runner_gives_the_pinned_figures(name, capsys, tmp_path, monkeypatch):
     torch.set_num_threads(1)
     monkeypatch.setattr("kdcore.train.bf16_supported", lambda device: False)
+    monkeypatch.setenv("KDLAB_CACHE_DIR", str(tmp_path / "cache"))  # a teacher another test cached may be bf16-trained
     text = tmp_path / "notes.txt"
     text.write_text("".join(f"Note {i}: distillation moves knowledge from a teacher to a student.\n" for i in range(60)))
     assert main([arg.format(text=text) for arg in RUNS[name]]) == 0
