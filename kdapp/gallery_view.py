@@ -61,11 +61,12 @@ def detail(card: Card) -> None:
 def outcome(result: CardResult) -> None:
     """Paper vs ours vs verdict, the rule's arithmetic, every arm; why, when it does not reproduce."""
     judged, card = result.judged(), result.card
-    c1, c2, c3 = st.columns(3)
-    c1.metric(t("gallery.paper_value"), paper_text(card))
-    c2.metric(t("gallery.ours"), ours_text(result))
+    c1, c2, c3 = st.columns([1, 1.4, 0.8])  # headings, not st.metric: a value with its ± sd must not be cut off
+    for column, name, value in ((c1, "paper_value", paper_text(card)), (c2, "ours", ours_text(result))):
+        column.caption(t(f"gallery.{name}"))
+        column.markdown(f"#### {value}")
     with c3:
-        st.markdown(f"**{t('gallery.verdict')}**")
+        st.caption(t("gallery.verdict"))
         badge(result)
     st.markdown(t("gallery.effect", effect=judged["effect_points"], noise=judged["noise_points"],
                   twice=2 * judged["noise_points"]))

@@ -12,6 +12,11 @@ from kdcore.gallery.card import Measurement
 from kdcore.gallery.run import CardResult, SeedRun
 
 
+def figures(at) -> str:
+    """The outcome's figures (the paper's and ours), shown as headings above the verdict."""
+    return " ".join(m.value for m in at.markdown if m.value.startswith("#### "))
+
+
 @pytest.fixture(autouse=True)
 def fresh_user(tmp_path, monkeypatch):
     monkeypatch.setenv("KDLAB_USER_DIR", str(tmp_path / "user"))
@@ -26,15 +31,15 @@ def test_a_finished_card_run_survives_a_reload_without_the_cache_and_stays_priva
     at.multiselect(key="gallery_seeds").set_value([0, 2]).run()
     at.button(key="gallery_run").click().run()
     finish(at, "gallery")
-    assert calls == [0, 2] and "+10.10" in texts(at.metric)
+    assert calls == [0, 2] and "+10.10" in figures(at)
     monkeypatch.setenv("KDLAB_CACHE_DIR", str(tmp_path / "empty-cache"))  # the result cache is gone
     assert gallery.cached(card, (0, 2)) is None
     again = browser(MINE, "gallery.py")
     assert again.subheader[0].value == card.paper and again.multiselect(key="gallery_seeds").value == [0, 2]
-    assert "+10.10" in texts(again.metric) and "reproduced" in texts(again.markdown)
+    assert "+10.10" in figures(again) and "reproduced" in texts(again.markdown)
     assert calls == [0, 2]  # shown, not run again
     other = browser(OTHER, "gallery.py")
-    assert not other.subheader and not other.metric
+    assert not other.subheader and not figures(other)
     home = browser(MINE, "home.py")
     assert any(link.label.startswith("Paper gallery: your last card run") for link in home.get("page_link"))
 
@@ -45,13 +50,13 @@ def test_a_link_to_another_card_wins_over_the_saved_one(monkeypatch):
     saved.SavedViews(MINE).save("gallery", kept.to_state())
     at = browser(MINE, "gallery.py")
     assert at.subheader[0].value == born_again.paper and at.multiselect(key="gallery_seeds").value == [0]
-    assert "+5.00" in texts(at.metric)
+    assert "+5.00" in figures(at)
     linked = AppTest.from_file(APP, default_timeout=120)
     linked.session_state["keep_token"] = MINE
     linked.query_params.update({"card": "omitted-digit", "seeds": "1"})
     linked.run()
     linked.switch_page("pages/gallery.py").run()
-    assert linked.subheader[0].value == gallery.CARDS["omitted-digit"].paper and not linked.metric
+    assert linked.subheader[0].value == gallery.CARDS["omitted-digit"].paper and not figures(linked)
 
 
 @pytest.mark.parametrize("damage", ["an unknown card", "an edited arm", "no seed"])
@@ -67,5 +72,5 @@ def test_a_corrupt_saved_card_run_is_skipped_with_a_notice(damage):
         state["runs"] = []
     saved.SavedViews(MINE).save("gallery", state)
     at = browser(MINE, "gallery.py")
-    assert "could not be read back and was skipped" in texts(at.error) and not at.subheader and not at.metric
+    assert "could not be read back and was skipped" in texts(at.error) and not at.subheader and not figures(at)
     assert browser(MINE, "gallery.py").error == []  # removed: the next reload is clean
