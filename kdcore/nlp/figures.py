@@ -12,11 +12,13 @@ def visible(character: str) -> str:
 
 
 def bpc_curves(curves: dict, labels: dict, x_title: str, y_title: str) -> go.Figure:
-    """curves: phase → [(step, seconds, val_bpc), ...]; labels: phase → legend text."""
+    """curves: phase → [(step, seconds, val_bpc), ...]; labels: phase → legend text. The student from scratch,
+    the baseline, is dashed and drawn last, so it stays visible where a distilled student's curve lies on it."""
     figure = go.Figure()
-    for phase, points in curves.items():
+    for phase, points in sorted(curves.items(), key=lambda item: item[0] == "scratch"):
         figure.add_trace(go.Scatter(x=[p[0] for p in points], y=[p[2] for p in points], mode="lines+markers",
-                                    name=labels[phase], line={"color": COLOURS.get(phase)}))
+                                    name=labels[phase], line={"color": COLOURS.get(phase),
+                                                              "dash": "dash" if phase == "scratch" else "solid"}))
     figure.update_layout(xaxis_title=x_title, yaxis_title=y_title, height=360, margin={"t": 30, "b": 40},
                          legend={"orientation": "h", "y": 1.12})
     return figure
