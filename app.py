@@ -57,4 +57,4 @@ with st.sidebar:
                  **kept("selectbox", "device", "auto", DEVICES))
     keep.setup()
 
-st.navigation(sections).run()
+st.navigation(sections, expanded=True).run()  # every page listed: Streamlit's "View N more" is not translated

@@ -29,5 +29,6 @@ def test_a_card_opened_from_a_link_runs_and_shows_its_verdict(page, app_url):
     page.get_by_text("结论", exact=True).first.wait_for(timeout=120_000)
     wait_idle(page)
     assert page.get_by_text(re.compile(r"^(已复现|噪声以内|未复现)$")).count() >= 2
+    assert page.get_by_text(re.compile(r"^View (\d+ more|less)$")).count() == 0  # no untranslated navigation text
     scroll_to(page.get_by_text("结论", exact=True).last)
     screenshot(page, "gallery_verdict_zh")
