@@ -6,7 +6,7 @@ import streamlit as st
 from kdcore.errors import KDLabError
 from kdcore.paths import data_dir
 from kdcore.plots import transfer as plots
-from kdcore.transfer import STRATEGIES, domains, features
+from kdcore.transfer import STRATEGIES, domains, features, mnist_m
 from kdcore.transfer.readout import readout
 
 from .ui import show_error, t, test_set
@@ -22,14 +22,14 @@ def domain_label(name: str) -> str:
     if domains.is_file(name):
         return t("transfer.uploaded", name=name.rsplit("/", 1)[-1].split("-", 1)[-1])
     if name == domains.MNIST_M:
-        return t("transfer.d_mnist-m" if domains.mnist_m_present() else "transfer.d_mnist-m_absent")
+        return t("transfer.d_mnist-m" if mnist_m.mnist_m_present() else "transfer.d_mnist-m_absent")
     return t(f"transfer.d_{name}")
 
 
 def mnist_m_hint() -> None:
     """Offline: where the real MNIST-M goes."""
-    if not domains.mnist_m_present():
-        st.caption(t("transfer.mnist_m_where", where=data_dir() / domains.MNIST_M_FILES[0]))
+    if not mnist_m.mnist_m_present():
+        st.caption(t("transfer.mnist_m_where", where=data_dir() / mnist_m.MNIST_M_FILES[0]))
 
 
 def uploaded_domain() -> str | None:

@@ -7,7 +7,7 @@ import pytest
 import torch
 
 from kdcore.errors import ConfigError, DataUnavailable
-from kdcore.transfer import budget, domains
+from kdcore.transfer import budget, domains, mnist_m
 from kdcore.transfer.adversarial import Checkpoint, annealed_lr, dann_lambda, pick, reverse_gradient
 
 torch.set_num_threads(1)
@@ -159,11 +159,11 @@ def test_colour_pairs_replicate_grey_to_three_channels_normalised_per_domain():
 
 
 def test_real_mnist_m_missing_says_where_to_put_it(tmp_path, monkeypatch):
-    monkeypatch.setattr(domains, "BESIDE_REPO", tmp_path / "absent.npz")
+    monkeypatch.setattr(mnist_m, "BESIDE_REPO", tmp_path / "absent.npz")
     with pytest.raises(DataUnavailable, match="mnist-m-like"):
         domains.load_pair("mnist5k", "mnist-m", data_dir=tmp_path)
     (tmp_path / "mnist-m.npz").write_bytes(_npz(**_good(channels=3)))
-    assert domains.mnist_m_file(tmp_path) == tmp_path / "mnist-m.npz"
+    assert mnist_m.mnist_m_file(tmp_path) == tmp_path / "mnist-m.npz"
 
 
 def test_bad_domain_files_name_the_key_and_the_rule():
@@ -191,7 +191,7 @@ def test_a_domain_file_over_the_limit_is_refused_before_reading(monkeypatch):
 def test_the_public_release_folder_is_converted_once(tmp_path, monkeypatch):
     from PIL import Image
 
-    monkeypatch.setattr(domains, "BESIDE_REPO", tmp_path / "absent.npz")
+    monkeypatch.setattr(mnist_m, "BESIDE_REPO", tmp_path / "absent.npz")
     release = tmp_path / "mnist_m"
     rng = np.random.default_rng(0)
     for split, n in (("train", 12), ("test", 3)):
@@ -201,12 +201,12 @@ def test_the_public_release_folder_is_converted_once(tmp_path, monkeypatch):
             Image.fromarray(rng.integers(0, 256, (32, 32, 3), dtype=np.uint8)).save(release / f"mnist_m_{split}" / f"{i:08d}.png")
             lines.append(f"{i:08d}.png {i % 10}")
         (release / f"mnist_m_{split}_labels.txt").write_text("\n".join(lines) + "\n")
-    assert domains.mnist_m_present(tmp_path) and not (tmp_path / "mnist-m" / "mnist-m.npz").exists()  # nothing read yet
-    path = domains.mnist_m_file(tmp_path)
+    assert mnist_m.mnist_m_present(tmp_path) and not (tmp_path / "mnist-m" / "mnist-m.npz").exists()  # nothing read yet
+    path = mnist_m.mnist_m_file(tmp_path)
     assert path == tmp_path / "mnist-m" / "mnist-m.npz"
     raw = domains.raw("mnist-m", data_dir=tmp_path)
     assert raw.x_train.shape == (12, 3, 32, 32) and raw.y_test.tolist() == [0, 1, 2]
     (release / "mnist_m_test_labels.txt").write_text("../../etc/passwd 3\n")
     path.unlink()
     with pytest.raises(ConfigError, match="line 1"):
-        domains.mnist_m_file(tmp_path)
+        mnist_m.mnist_m_file(tmp_path)

@@ -2,11 +2,8 @@
 
 A domain is a `kdcore.data.Dataset`, normalised with its own training-set statistics. Built-in:
 - mnist5k, digits: the embedded datasets of `kdcore.data` (no files, no network).
-- mnist-m: the real MNIST-M of Ganin & Lempitsky (2015), read from an .npz file (the four arrays
-  below) found in the data dir (`mnist-m/mnist-m.npz` or `mnist-m.npz`) or beside the repository
-  (`../shared/data/mnist-m/mnist-m.npz`), or converted once from the public release's folder layout
-  in the data dir (`mnist_m/mnist_m_train/*.png`, `mnist_m/mnist_m_train_labels.txt`, same for test);
-  absent, the message says where to put it.
+- mnist-m: the real MNIST-M of Ganin & Lempitsky (2015), an .npz of the four arrays below, found (or
+  converted once from the public release) as `mnist_m` describes; absent, the message says where to put it.
 - mnist-m-like: a stand-in built offline, *not* MNIST-M: mnist5k digits blended with colour patches
   of the two photographs that ship with scikit-learn (`load_sample_images`), the way MNIST-M was
   built (output = |photo patch − digit| per channel). Its train/test split follows mnist5k's.
@@ -38,15 +35,13 @@ from ..errors import ConfigError, DataUnavailable
 from ..paths import data_dir as default_data_dir
 from ..paths import user_data_dir
 from ..schema import Range
+from .mnist_m import MNIST_M_FILES, mnist_m_file
 
 DERIVED = {"mnist-m-like": "mnist5k", "inverted": "mnist5k", "rotated": "mnist5k"}
 TORCHVISION = ("mnist", "usps", "svhn")
 MNIST_M = "mnist-m"
 BUILTIN = ("mnist5k", "digits", MNIST_M, *DERIVED, *TORCHVISION)
 COLOUR = (MNIST_M, "mnist-m-like", "svhn")
-MNIST_M_FILES = ("mnist-m/mnist-m.npz", "mnist-m.npz")  # looked for in the data dir, in this order
-RELEASE_FOLDER = "mnist_m"  # or the public release: mnist_m_train/, mnist_m_train_labels.txt, mnist_m_test/, …
-BESIDE_REPO = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "mnist-m" / "mnist-m.npz"
 NPZ_KEYS = ("train_images", "train_labels", "test_images", "test_labels")
 INK_THRESHOLD = 0.2  # a pixel brighter than this (in [0, 1]) counts as ink for the border crop
 ROTATION_DEGREES = 30.0
@@ -239,56 +234,6 @@ def blend_with_photos(x: torch.Tensor, seed: int) -> torch.Tensor:
     cols = (left.view(N, 1, 1) + offsets.view(1, 1, S)).expand(N, S, S)
     patches = photos[which.view(N, 1, 1).expand(N, S, S), rows, cols]  # (N, S, S, 3)
     return (patches.permute(0, 3, 1, 2) - x).abs()
-
-
-def _release_split(folder: Path, split: str) -> tuple[np.ndarray, np.ndarray]:
-    """One split of the public release: mnist_m_<split>/ PNGs listed with their labels in
-    mnist_m_<split>_labels.txt ("00000000.png 5" per line)."""
-    from PIL import Image
-
-    listing = folder / f"mnist_m_{split}_labels.txt"
-    images, labels = [], []
-    for number, line in enumerate(listing.read_text(encoding="utf-8").splitlines(), start=1):
-        parts = line.split()
-        if not parts:
-            continue
-        if len(parts) != 2 or Path(parts[0]).name != parts[0] or not parts[1].isdigit():
-            raise ConfigError("mnist_m_listing", file=listing.name, line=number)
-        with Image.open(folder / f"mnist_m_{split}" / parts[0]) as image:
-            images.append(np.asarray(image.convert("RGB")))
-        labels.append(int(parts[1]))
-    if len({i.shape for i in images}) > 1:
-        raise ConfigError("mnist_m_sizes", file=listing.name)
-    return np.stack(images), np.asarray(labels, dtype=np.int64)
-
-
-def convert_release(folder: Path, out: Path) -> Path:
-    """The public release's folder layout → one .npz with the four arrays, written once to `out`."""
-    (x_train, y_train), (x_test, y_test) = (_release_split(folder, split) for split in ("train", "test"))
-    out.parent.mkdir(parents=True, exist_ok=True)
-    np.savez(out, train_images=x_train, train_labels=y_train, test_images=x_test, test_labels=y_test)
-    return out
-
-
-def _places(data_dir) -> tuple[Path | None, Path]:
-    """(the .npz found, or None; the release folder to convert from)."""
-    root = Path(data_dir) if data_dir else default_data_dir()
-    return next((p for p in [*(root / f for f in MNIST_M_FILES), BESIDE_REPO] if p.is_file()), None), root / RELEASE_FOLDER
-
-
-def mnist_m_present(data_dir=None) -> bool:
-    """Whether the real MNIST-M is here, as an .npz or the release's folder (nothing is read)."""
-    found, release = _places(data_dir)
-    return found is not None or (release / "mnist_m_train_labels.txt").is_file()
-
-
-def mnist_m_file(data_dir=None) -> Path | None:
-    """Where the real MNIST-M .npz is (converted once from the release's folder layout, mnist_m/ in
-    the data dir, if that is what is there), or None."""
-    found, release = _places(data_dir)
-    if found is None and (release / "mnist_m_train_labels.txt").is_file():
-        found = convert_release(release, release.parent / MNIST_M_FILES[0])
-    return found
 
 
 def _mnist_m(data_dir) -> Raw:
