@@ -30,6 +30,11 @@ def fake_measure(calls: list):
     return measure
 
 
+
+def figures(at) -> list[str]:
+    """The outcome's figures (the paper's, then ours), shown as headings above the verdict."""
+    return [m.value for m in at.markdown if m.value.startswith("#### ")]
+
 def fake_card(calls: list, name: str = "fake-card") -> Card:
     real = gallery.CARDS["hinton-soft-targets"]
     return dataclasses.replace(real, name=name, measure=fake_measure(calls))
@@ -163,8 +168,8 @@ def test_page_runs_a_card_live_in_both_languages(app_page, monkeypatch, lang, ve
     assert not at.exception and not at.error and calls == [0, 1, 2]
     shown = " ".join(m.value for m in at.markdown)
     assert verdict in shown and card.claim[lang] in shown
-    figures = [m.value for m in at.markdown if m.value.startswith("#### ")]  # the paper's figure beside ours
-    assert "+0.72" in figures[0] and "+10.10" in figures[1] and "± 0.10" in figures[1]  # mean, sd of 10.0, 10.1, 10.2
+    paper, ours = figures(at)  # the paper's figure beside ours
+    assert "+0.72" in paper and "+10.10" in ours and "± 0.10" in ours  # mean, sd of 10.0, 10.1, 10.2
     table = at.dataframe[0].value
     assert list(table.iloc[:, 1].round(2)) == [80.1, 90.2]
 

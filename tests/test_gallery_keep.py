@@ -4,17 +4,12 @@ result cache no longer holds it; another browser sees nothing of it; a corrupt v
 import pytest
 from conftest import finish
 from streamlit.testing.v1 import AppTest
-from test_gallery import fake_card
+from test_gallery import fake_card, figures
 from test_keep_pages import APP, MINE, OTHER, browser, texts
 
 from kdcore import gallery, saved
 from kdcore.gallery.card import Measurement
 from kdcore.gallery.run import CardResult, SeedRun
-
-
-def figures(at) -> str:
-    """The outcome's figures (the paper's and ours), shown as headings above the verdict."""
-    return " ".join(m.value for m in at.markdown if m.value.startswith("#### "))
 
 
 @pytest.fixture(autouse=True)
@@ -31,12 +26,12 @@ def test_a_finished_card_run_survives_a_reload_without_the_cache_and_stays_priva
     at.multiselect(key="gallery_seeds").set_value([0, 2]).run()
     at.button(key="gallery_run").click().run()
     finish(at, "gallery")
-    assert calls == [0, 2] and "+10.10" in figures(at)
+    assert calls == [0, 2] and "+10.10" in " ".join(figures(at))
     monkeypatch.setenv("KDLAB_CACHE_DIR", str(tmp_path / "empty-cache"))  # the result cache is gone
     assert gallery.cached(card, (0, 2)) is None
     again = browser(MINE, "gallery.py")
     assert again.subheader[0].value == card.paper and again.multiselect(key="gallery_seeds").value == [0, 2]
-    assert "+10.10" in figures(again) and "reproduced" in texts(again.markdown)
+    assert "+10.10" in " ".join(figures(again)) and "reproduced" in texts(again.markdown)
     assert calls == [0, 2]  # shown, not run again
     other = browser(OTHER, "gallery.py")
     assert not other.subheader and not figures(other)
@@ -50,7 +45,7 @@ def test_a_link_to_another_card_wins_over_the_saved_one(monkeypatch):
     saved.SavedViews(MINE).save("gallery", kept.to_state())
     at = browser(MINE, "gallery.py")
     assert at.subheader[0].value == born_again.paper and at.multiselect(key="gallery_seeds").value == [0]
-    assert "+5.00" in figures(at)
+    assert "+5.00" in " ".join(figures(at))
     linked = AppTest.from_file(APP, default_timeout=120)
     linked.session_state["keep_token"] = MINE
     linked.query_params.update({"card": "omitted-digit", "seeds": "1"})
