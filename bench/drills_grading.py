@@ -23,8 +23,8 @@ def main() -> None:
             inside.append(sum(t.seconds for t in grade.tests))
         wall, in_tests = statistics.median(walls), statistics.median(inside)
         print(f"{exercise.id:24s} {grade.status:7s} {grade.passed_count}/{len(grade.tests)} tests  "
-              f"wall median {wall:5.1f} s (range {min(walls):.1f}–{max(walls):.1f})  inside tests {in_tests:4.1f} s, "
-              f"start-up and imports {wall - in_tests:4.1f} s")
+              f"wall median {wall:5.1f} s (range {min(walls):.1f}–{max(walls):.1f})  checks after the code ended {in_tests:4.1f} s, "
+              f"the code's run (the checks load alongside) {wall - in_tests:4.1f} s")
     print("protections:", json.dumps(grade.protections))
 
 

@@ -25,26 +25,32 @@ EXERCISES = {ex.id: ex for ex in grader.load_exercises()}
 
 
 def run_hidden(exercise, code: str, only: str | None = None, tests: str | None = None) -> dict[str, dict]:
-    """Run `exercise`'s hidden tests (or just the test `only`, or the module `tests`) against `code`:
-    {name: {"passed", "message", ...}}."""
+    """Run `exercise`'s hidden tests (or just the check `only`, or the module `tests`) against `code`:
+    {name: {"passed", "key", ...}}. Producers run when a check first asks for their value, and what
+    they produce goes through the same JSON encoding as between the two sandbox runs."""
     solution = types.ModuleType("solution")
     exec(compile(code, "solution.py", "exec"), solution.__dict__)
-    saved = {name: sys.modules.get(name) for name in ("solution", "harness")}
-    sys.modules.update(solution=solution, harness=_harness)
+    saved = sys.modules.get("harness")
+    sys.modules["harness"] = _harness
     try:
         module = types.ModuleType("hidden_tests")
         exec(compile(exercise.tests if tests is None else tests, "hidden_tests.py", "exec"), module.__dict__)
-        if only is not None:
-            selected = types.ModuleType("hidden_tests")
-            setattr(selected, only, getattr(module, only))
-            module = selected
-        return {r["name"]: r for r in _harness.run_tests(module)}
+
+        class Lazy(dict):
+            def get(self, name, default=None):
+                producer = getattr(module, f"produce_{name}", None)
+                if name not in self and callable(producer):
+                    one = types.SimpleNamespace(**{f"produce_{name}": producer})
+                    self.update(json.loads(json.dumps(_harness.produce(one, solution))))
+                return super().get(name, default)
+
+        checks = module if only is None else types.SimpleNamespace(**{only: getattr(module, only)})
+        return {r["name"]: r for r in _harness.judge(checks, Lazy())}
     finally:
-        for name, module in saved.items():
-            if module is None:
-                sys.modules.pop(name, None)
-            else:
-                sys.modules[name] = module
+        if saved is None:
+            sys.modules.pop("harness", None)
+        else:
+            sys.modules["harness"] = saved
 
 
 WRONG = {  # exercise -> [(what is wrong, code appended to the reference, failing test, its message's key)]

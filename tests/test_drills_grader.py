@@ -11,9 +11,11 @@ from kdcore.errors import ConfigError
 
 QUICK = sandbox.Limits(wall_s=6, cpu_s=3)
 TOY = grader.Exercise("toy", {"en": "toy", "zh": "玩具"}, {"en": "toy", "zh": "玩具"}, "lab", "", "",
-                      "import harness\nfrom solution import double\n\n\ndef test_double():\n"
-                      "    harness.check(double(21) == 42, 'wrong_value', call='double(21)', want=42, got=double(21))\n\n\n"
-                      "def test_negative():\n    assert double(-1) == -2\n",
+                      "import harness\n\n\ndef produce_double(solution):\n    return solution.double(21)\n\n\n"
+                      "def produce_negative(solution):\n    return solution.double(-1)\n\n\n"
+                      "def test_double(produced):\n    got = produced['double']\n"
+                      "    harness.check(got == 42, 'wrong_value', call='double(21)', want=42, got=got)\n\n\n"
+                      "def test_negative(produced):\n    assert produced['negative'] == -2\n",
                       examples=({"call": "double(21)", "expected": 42}, {"call": "double(2)", "expected": 4}),
                       hints=({"en": "Doubling is adding a number to itself.", "zh": "加倍就是把一个数加上它自己。"},
                              {"en": "Multiplication does it in one step.", "zh": "乘法一步就能做到。"}))

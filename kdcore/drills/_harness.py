@@ -1,15 +1,26 @@
-"""Grading harness, run inside the sandbox next to solution.py and hidden_tests.py.
+"""Grading harness. Each grade runs it in the sandbox twice, so no check shares a process with the
+learner's code:
 
-Runs every `test_*` function of hidden_tests in the order written, each under its own time limit,
-and reports one record per test on the sandbox's report channel (see sandbox.py): name, passed, the
-message as a key and its values (kdapp words it in the learner's language), where in solution.py a
-failure happened, and seconds taken. The channel's key is read, and the functions the
-report needs are bound, before the learner's code is imported; the report is sent and the process
-ends at once (`os._exit`), so atexit hooks, finalizers and threads of the learner's code never run
-after it, and a results file the code writes is never read. Hidden tests import the helpers below
+1. **Produce** (the learner's run, beside solution.py): every `produce_<name>(solution)` function of
+   hidden_tests is called in the order written, each under its own time limit. What it returns
+   (tensors, numbers, text, and lists and dicts of them) is encoded as data (`encode`) and sent on the
+   sandbox's report channel (see sandbox.py); where the learner's code raised, the error goes instead,
+   as a message key with where in solution.py it happened. Nothing in this run decides anything.
+2. **Judge** (a second sandbox run, with a file named JUDGE and without solution.py; it starts with
+   the first, loads torch and the tests and calls their `prepare()` if they have one, then reads the
+   first run's report on its standard input once that run has ended): the data is decoded (`decode`: whitelisted dtypes, every size checked) and every
+   `test_<name>(produced)` function checks it, one record per test: name, passed, the message as a
+   key and its values (kdapp words it in the learner's language), where, seconds.
+
+So code that patches torch, this module or the tests changes only the values it hands over, and
+those are judged by a process it cannot reach. In the produce run the channel's key is read, and
+the functions the report needs are bound, before the learner's code is imported; the report is sent
+and the process ends at once (`os._exit`), so atexit hooks, finalizers and threads of the learner's
+code never run after it, and files it writes are never read. Hidden tests import the helpers below
 (`import harness`) and fail with `harness.Fail(key, **values)`, so every exercise reports a wrong
 return value the same way: naming the function, what was expected and what came back.
 """
+import base64
 import errno
 import json
 import os
@@ -18,8 +29,13 @@ import sys
 import time
 import traceback
 
-TEST_SECONDS = 20  # wall-clock limit per hidden test (a hidden_tests module may set its own TEST_SECONDS)
+TEST_SECONDS = 20  # wall-clock limit per producer and per check (a hidden_tests module may set its own)
 TEXT_CHARS = 2000  # longest text value kept per message (an exception's own text)
+JUDGE = "JUDGE"  # a file of this name in the folder at start is what makes a run the judge
+INPUT_BYTES = 1 << 24  # most the judge reads of the produced data
+DTYPES = ("float32", "float64", "float16", "bfloat16", "int64", "int32", "int16", "int8", "uint8", "bool")
+DEPTH = 8  # nesting of lists and dicts a produced value may have
+TENSOR_BYTES = 1 << 21  # largest tensor handed over; a larger one is handed over as its type only
 
 
 class Fail(AssertionError):
@@ -38,12 +54,32 @@ def check(condition, key: str, **values) -> None:
 
 
 class TestTimeout(Exception):
-    """A hidden test ran past TEST_SECONDS (an endless loop in the learner's code, usually)."""
+    """A producer or check ran past TEST_SECONDS (an endless loop in the learner's code, usually)."""
+
+
+class Reported(Exception):
+    """In the judge: the learner's code raised while producing a value a check needs."""
+
+    def __init__(self, key: str, values: dict, where: dict | None):
+        super().__init__(key)
+        self.key, self.values, self.where = key, values, where
+
+
+class Foreign:
+    """A produced value that is not data (a module, a generator, ...): the judge sees its type only."""
+
+    def __init__(self, type_name: str, module: bool = False):
+        self.type_name, self.module = type_name, module
+
+    def __repr__(self) -> str:
+        return f"<{self.type_name}>"
 
 
 def describe(err: BaseException) -> tuple[str, dict, dict | None]:
     """(message key, its values, where in solution.py it happened or None) for any exception; the text of
     an exception that is not a keyed check (the learner's own assert, a TypeError, ...) is a value."""
+    if isinstance(err, Reported):
+        return err.key, err.values, err.where
     frames = [frame for frame in traceback.extract_tb(err.__traceback__) if frame.filename.endswith("solution.py")]
     where = {"line": frames[-1].lineno, "function": frames[-1].name, "source": frames[-1].line} if frames else None
     if isinstance(err, Fail):
@@ -61,12 +97,16 @@ def describe(err: BaseException) -> tuple[str, dict, dict | None]:
     return "error", {"type": type(err).__name__, "error": str(err)}, where
 
 
+def type_name(value) -> str:
+    return value.type_name if isinstance(value, Foreign) else type(value).__name__
+
+
 def tensor(value, function: str, shape: tuple | None = None, dtype=None):
     """Check that `function` returned a finite tensor of `shape` (None: any) and floating dtype
     (or exactly `dtype`); return it. The failure names what was expected and what came back."""
     import torch
 
-    check(isinstance(value, torch.Tensor), "not_tensor", function=function, type=type(value).__name__)
+    check(isinstance(value, torch.Tensor), "not_tensor", function=function, type=type_name(value))
     check(shape is None or tuple(value.shape) == tuple(shape), "wrong_shape", function=function,
           want=str(tuple(shape or ())), got=str(tuple(value.shape)))
     check(dtype is not None or value.is_floating_point(), "not_float", function=function, dtype=str(value.dtype))
@@ -79,15 +119,30 @@ def scalar(value, function: str) -> float:
     """A finite one-element tensor (a loss) as a float."""
     tensor(value, function, shape=None)
     check(value.numel() == 1, "not_scalar", function=function, shape=str(tuple(value.shape)))
-    return float(value.detach())
+    return float(value)
 
 
 def model(value, function: str):
-    """`function` should return an nn.Module (usually the one it was given, trained)."""
+    """`function` should return an nn.Module (usually the one it was given, trained). Works on the
+    learner's side (the object) and in the judge (its Foreign stand-in)."""
     import torch.nn as nn
 
-    check(isinstance(value, nn.Module), "not_module", function=function, type=type(value).__name__)
+    module = isinstance(value, nn.Module) or (isinstance(value, Foreign) and value.module)
+    check(module, "not_module", function=function, type=type_name(value))
     return value
+
+
+def load(net, state, function: str):
+    """`net` with the weights `function` handed over (a state dict); fails naming `function` if they do
+    not fit that network (another architecture, missing or extra tensors)."""
+    import torch
+
+    own = net.state_dict()
+    fits = isinstance(state, dict) and set(state) == set(own) and all(
+        isinstance(state[k], torch.Tensor) and state[k].shape == w.shape for k, w in own.items())
+    check(fits, "weights_do_not_fit", function=function)
+    net.load_state_dict(state)
+    return net
 
 
 def plain(value):
@@ -113,17 +168,34 @@ def close(got, want, tolerance: float = 1e-3) -> bool:
     return type(got) is type(want) and got == want
 
 
-def example(call, expected):
-    """A visible example: `call()` must give `expected` (JSON data); reports both either way."""
-    got = plain(call())
+def example(value, expected):
+    """A visible example's check: the produced `value` must be `expected` (JSON data); reports both either way."""
+    got = plain(value)
     if not close(got, expected):
         raise Fail("example_mismatch", expected=expected, got=got)
     return {"expected": expected, "got": got}
 
 
+NAMESPACE: dict = {}  # the solution module the examples' names were last built from, and those names
+
+
+def evaluate(solution, setup: str, call: str):
+    """A visible example's producer: `call` evaluated over the solution's names, torch, nn and F, after
+    `setup` (run once per solution)."""
+    if NAMESPACE.get("solution") is not solution:
+        import torch
+        import torch.nn as nn
+        import torch.nn.functional as F
+
+        names = {k: v for k, v in vars(solution).items() if not k.startswith("_")}
+        NAMESPACE.update(solution=solution, names={"torch": torch, "nn": nn, "F": F, **names})
+        exec(setup, NAMESPACE["names"])
+    return eval(call, NAMESPACE["names"])
+
+
 class Spy:
-    """Wraps a function of the solution module to count calls and keep their arguments, so a test
-    can check that, e.g., the training loop really uses the loss the other tests checked."""
+    """Wraps a function of the solution module to count calls and keep their arguments, so a producer
+    can hand over, e.g., the temperatures the training loop really passed to the loss."""
 
     def __init__(self, module, name: str):
         self.module, self.name, self.calls = module, name, []
@@ -141,16 +213,86 @@ class Spy:
         return False
 
 
+def encode(value, depth: int = 0):
+    """A produced value as JSON data: numbers, text and None as they are; {"tensor", "shape", "data"}
+    (raw bytes, base64), {"list": [...]}, {"dict": {...}}; anything else {"object": its type}."""
+    import torch
+    import torch.nn as nn
+
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    if depth >= DEPTH:
+        return {"object": "nested too deep"}
+    if isinstance(value, torch.Tensor):
+        dtype = str(value.dtype).removeprefix("torch.")
+        if dtype not in DTYPES or value.is_sparse or value.numel() * value.element_size() > TENSOR_BYTES:
+            return {"object": f"tensor of {value.dtype}, shape {tuple(value.shape)}"}
+        flat = value.detach().cpu().contiguous().reshape(-1)
+        data = flat.view(torch.uint8).numpy().tobytes() if flat.numel() else b""
+        return {"tensor": dtype, "shape": list(value.shape), "data": base64.b64encode(data).decode("ascii")}
+    if isinstance(value, (list, tuple)):
+        return {"list": [encode(v, depth + 1) for v in value]}
+    if isinstance(value, dict):
+        return {"dict": {str(k): encode(v, depth + 1) for k, v in value.items()}}
+    return {"object": type(value).__name__, "module": isinstance(value, nn.Module)}
+
+
+def decode(data, depth: int = 0):
+    """`encode`'s data back as values; raises ValueError for anything `encode` cannot have written."""
+    import torch
+
+    if data is None or isinstance(data, (bool, int, float, str)):
+        return data
+    if depth >= DEPTH + 1 or not isinstance(data, dict) or len(data) not in (1, 2, 3):
+        raise ValueError("not produced data")
+    if "list" in data and isinstance(data["list"], list):
+        return [decode(v, depth + 1) for v in data["list"]]
+    if "dict" in data and isinstance(data["dict"], dict):
+        return {str(k): decode(v, depth + 1) for k, v in data["dict"].items()}
+    if "object" in data:
+        return Foreign(str(data["object"])[:100], data.get("module") is True)
+    dtype, shape, raw = data.get("tensor"), data.get("shape"), data.get("data")
+    if dtype not in DTYPES or not isinstance(shape, list) or not isinstance(raw, str) or len(shape) > 8 \
+            or not all(isinstance(n, int) and not isinstance(n, bool) and 0 <= n for n in shape):
+        raise ValueError("not a produced tensor")
+    kind, numel = getattr(torch, dtype), 1
+    for n in shape:
+        numel *= n
+    raw = base64.b64decode(raw, validate=True)
+    if len(raw) != numel * torch.empty((), dtype=kind).element_size():
+        raise ValueError("tensor data does not fit its shape")
+    if not numel:
+        return torch.empty(shape, dtype=kind)
+    return torch.frombuffer(bytearray(raw), dtype=torch.uint8).view(kind).reshape(shape).clone()
+
+
+class Produced:
+    """What the produce run handed over, by producer name; a value whose producer raised re-raises
+    the learner's error, so the check that needs it fails with it."""
+
+    def __init__(self, entries):
+        self.entries = entries
+
+    def __getitem__(self, name: str):
+        entry = self.entries.get(name)
+        if not isinstance(entry, dict) or not ("value" in entry or "error" in entry):
+            raise Fail("not_produced", name=name)
+        if "error" in entry:
+            key, values, where = entry["error"]
+            raise Reported(str(key), values if isinstance(values, dict) else {}, where if isinstance(where, dict) else None)
+        try:
+            return decode(entry["value"])
+        except (ValueError, TypeError, RuntimeError) as err:
+            raise Fail("not_produced", name=name) from err
+
+
 def record(name: str, passed: bool, key: str, values: dict, where: dict | None, seconds: float) -> dict:
     values = {k: v[:TEXT_CHARS] if isinstance(v, str) else v for k, v in values.items()}
     return {"name": name, "passed": passed, "key": key, "values": values, "where": where, "seconds": seconds}
 
 
-def run_tests(module) -> list[dict]:
-    """Every test_* function of `module`: [{"name", "passed", "key", "values", "where", "seconds"}]; a
-    passing test may return a dict of values to report (a visible example: what it expected and got)."""
-    results = []
-    limit = getattr(module, "TEST_SECONDS", TEST_SECONDS)
+def timed(functions, limit: float):
+    """Call each (name, fn) in turn under a wall-clock limit: yields (name, returned, error, seconds)."""
     alarm = hasattr(signal, "SIGALRM")
 
     def stop(signum, frame):
@@ -158,21 +300,52 @@ def run_tests(module) -> list[dict]:
 
     if alarm:
         previous = signal.signal(signal.SIGALRM, stop)
-    for name, fn in [(n, f) for n, f in vars(module).items() if n.startswith("test_") and callable(f)]:
+    for name, fn in functions:
         started = time.perf_counter()
         if alarm:
             signal.setitimer(signal.ITIMER_REAL, limit)
         try:
-            values = fn()
-            passed, key, values, where = True, "", values if isinstance(values, dict) else {}, None
-        except BaseException as err:  # a learner's SystemExit or KeyboardInterrupt is a failed test too
-            passed, (key, values, where) = False, describe(err)
+            returned, error = fn(), None
+        except BaseException as err:  # a learner's SystemExit or KeyboardInterrupt is a failure too
+            returned, error = None, err
         finally:
             if alarm:
                 signal.setitimer(signal.ITIMER_REAL, 0)
-        results.append(record(name, passed, key, values, where, time.perf_counter() - started))
+        yield name, returned, error, time.perf_counter() - started
     if alarm:
         signal.signal(signal.SIGALRM, previous)
+
+
+def named(module, prefix: str) -> list:
+    return [(n[len(prefix):], f) for n, f in vars(module).items() if n.startswith(prefix) and callable(f)]
+
+
+def produce(module, solution) -> dict:
+    """Every produce_<name>(solution) of `module`: {name: {"value": encoded} | {"error": [key, values, where]}}."""
+    limit = getattr(module, "TEST_SECONDS", TEST_SECONDS)
+    entries = {}
+    for name, returned, error, _ in timed([(n, lambda f=f: encode(f(solution))) for n, f in named(module, "produce_")], limit):
+        entries[name] = {"value": returned} if error is None else {"error": list(describe(error))}
+    return entries
+
+
+def judge(module, entries) -> list[dict]:
+    """Every test_<name>(produced) of `module` against the producers' `entries`: one record each; a
+    passing check may return a dict of values to report (a visible example: what it expected and got)."""
+    produced, results = Produced(entries), []
+    if "import solution.py" in entries:  # the learner's module did not import: that is the one result
+        try:
+            produced["import solution.py"]
+            raise Fail("not_produced", name="solution.py")
+        except Exception as err:
+            return [record("import solution.py", False, *describe(err), 0.0)]
+    limit = getattr(module, "TEST_SECONDS", TEST_SECONDS)
+    checks = [(f"test_{n}", lambda f=f: f(produced)) for n, f in named(module, "test_")]
+    for name, returned, error, seconds in timed(checks, limit):
+        if error is None:
+            results.append(record(name, True, "", returned if isinstance(returned, dict) else {}, None, seconds))
+        else:
+            results.append(record(name, False, *describe(error), seconds))
     return results
 
 
@@ -180,17 +353,26 @@ def main() -> None:
     key_fd, report_fd = (int(fd) for fd in os.environ.pop("KDLAB_REPORT_FDS").split(","))
     key = os.read(key_fd, 256)
     os.close(key_fd)
-    write, end, dumps, tests_of, clock, entry = os.write, os._exit, json.dumps, run_tests, time.perf_counter, record
+    write, end, dumps, encoded = os.write, os._exit, json.dumps, produce
+    judging = os.path.exists(JUDGE)  # decided before anything else is read
     sys.path.insert(0, os.getcwd())  # python -I leaves the script's folder off the path
     sys.modules.setdefault("harness", sys.modules[__name__])  # hidden tests `import harness`: this module
-    started = clock()
-    try:
-        import hidden_tests
-    except BaseException as err:  # the learner's module failed to import (SyntaxError, SystemExit, ...)
-        results = [entry("import solution.py", False, *describe(err), clock() - started)]
+    import hidden_tests
+
+    if judging:
+        getattr(hidden_tests, "prepare", lambda: None)()  # what the checks compute, while the learner's code runs
+        data = sys.stdin.buffer.read(INPUT_BYTES + 1)
+        if not data or len(data) > INPUT_BYTES:  # nothing to judge: the learner's run ended without a report
+            end(0)
+        result = judge(hidden_tests, json.loads(data))
     else:
-        results = tests_of(hidden_tests)
-    payload = key + b"\n" + dumps(results, default=repr).encode("utf-8", errors="replace")
+        try:
+            import solution
+        except BaseException as err:  # the learner's module failed to import (SyntaxError, SystemExit, ...)
+            result = {"import solution.py": {"error": list(describe(err))}}
+        else:
+            result = encoded(hidden_tests, solution)
+    payload = key + b"\n" + dumps(result, default=repr).encode("utf-8", errors="replace")
     while payload:
         payload = payload[write(report_fd, payload):]
     end(0)

@@ -2,8 +2,11 @@
 
 An exercise is a folder in `questions/coding/<id>/`: `exercise.json` (titles and statements in
 both languages, the demo page), `starter.py` (what the learner edits), `reference.py` (the model
-solution) and `hidden_tests.py` (test functions importing from `solution`). Grading writes the
-learner's code as solution.py beside the tests and the harness and runs them in the sandbox.
+solution) and `hidden_tests.py`: `produce_<name>(solution)` functions that call the learner's code
+and return values, and `test_<name>(produced)` checks of those values. Grading runs the harness in
+the sandbox twice at once (see _harness.py): the learner's code as solution.py with the producers,
+and the checks alone in a run without the learner's code, which reads what the first produced once
+that run has ended.
 
 `exercise.json` also holds 2–3 progressive hints (each in every language) and the visible examples:
 a few calls (Python expressions over the solution's names, torch, nn and F, after an optional
@@ -11,6 +14,8 @@ a few calls (Python expressions over the solution's names, torch, nn and F, afte
 harness, with a tests module made of the examples alone.
 """
 import json
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -91,11 +96,12 @@ def load_exercises(directory: Path = EXERCISES_DIR) -> tuple[Exercise, ...]:
 
 
 def examples_module(exercise: Exercise) -> str:
-    """The visible examples as a tests module: one test per call, reporting what it expected and got."""
-    lines = ["from solution import *", "import harness", "import torch", "import torch.nn as nn",
-             "import torch.nn.functional as F", "", exercise.setup, ""]
+    """The visible examples as a tests module: a producer per call and a check reporting what it expected and got."""
+    lines = ["import harness", "", f"SETUP = {exercise.setup!r}", ""]
     for number, case in enumerate(exercise.examples, 1):
-        lines += [f"def test_example_{number}():", f"    return harness.example(lambda: {case['call']}, {case['expected']!r})", ""]
+        lines += [f"def produce_example_{number}(solution):", f"    return harness.evaluate(solution, SETUP, {case['call']!r})",
+                  "", f"def test_example_{number}(produced):",
+                  f"    return harness.example(produced['example_{number}'], {case['expected']!r})", ""]
     return "\n".join(lines)
 
 
@@ -114,20 +120,58 @@ def _run(tests: str, code: str, limits: sandbox.Limits) -> Grade:
         raise ConfigError("empty_solution")
     if len(code) > MAX_CODE_CHARS:
         raise ConfigError("solution_too_long", length=len(code), limit=MAX_CODE_CHARS)
-    files = {"solution.py": code, "hidden_tests.py": tests, "harness.py": HARNESS.read_text(encoding="utf-8")}
-    run = sandbox.run(files, "harness.py", limits, report=True)
-    raw = _parse_results(run.report)
-    outcomes = [TestOutcome(r["name"], r["passed"], r["key"], r["values"], r["where"], r["seconds"]) for r in raw or []]
+    harness = HARNESS.read_text(encoding="utf-8")
+    feed_read, feed = os.pipe()
+    checks_limits = sandbox.Limits(wall_s=limits.wall_s + sandbox.Limits().wall_s)  # it waits for the first run
+    with ThreadPoolExecutor(max_workers=1) as pool:  # the checks' run starts now and loads while the code runs
+        checking = pool.submit(sandbox.run, {"hidden_tests.py": tests, "harness.py": harness, "JUDGE": ""},
+                               "harness.py", checks_limits, True, feed_read)
+        try:
+            run = sandbox.run({"solution.py": code, "hidden_tests.py": tests, "harness.py": harness}, "harness.py",
+                              limits, report=True)
+            produced = _parse_produced(run.report)
+            finished = produced is not None and not run.timed_out and run.returncode not in (-9, -24)
+            if finished:
+                _write_all(feed, run.report.encode("utf-8"))
+        finally:
+            os.close(feed)  # without a report the checks' run reads nothing and ends
+        judged = checking.result()
+    outcomes = []
     if run.timed_out or run.returncode in (-9, -24):  # SIGKILL after the wall clock, SIGXCPU after the CPU limit
         status = "timeout"
         outcomes.append(TestOutcome("time limit", False, "time_limit", {"s": run.seconds, "cpu_s": limits.cpu_s,
                                     "wall_s": limits.wall_s}, None, run.seconds))
-    elif raw is None or not raw:
+    elif produced is None:
         status = "crashed"
         outcomes.append(TestOutcome("run", False, "run_ended", {"code": run.returncode}, None, run.seconds))
     else:
-        status = "passed" if all(t.passed for t in outcomes) else "failed"
-    return Grade(status, outcomes, run.seconds, run.stdout, run.stderr, run.protections)
+        raw = _parse_results(judged.report)
+        outcomes = [TestOutcome(r["name"], r["passed"], r["key"], r["values"], r["where"], r["seconds"]) for r in raw or []]
+        if not outcomes:
+            status = "crashed"
+            outcomes.append(TestOutcome("checks", False, "checks_ended", {"code": judged.returncode}, None, judged.seconds))
+        else:
+            status = "passed" if all(t.passed for t in outcomes) else "failed"
+    return Grade(status, outcomes, max(run.seconds, judged.seconds), run.stdout, run.stderr, run.protections)
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    try:
+        while data:
+            data = data[os.write(fd, data):]
+    except BrokenPipeError:  # the checks' run ended before reading (it crashed): reported as checks_ended
+        pass
+
+
+def _parse_produced(text: str | None) -> dict | None:
+    """The produce run's report: {name: {"value": ...} | {"error": [...]}}, or None if it is not one."""
+    try:
+        entries = json.loads(text) if text is not None else None
+    except json.JSONDecodeError:
+        return None
+    if not isinstance(entries, dict) or not all(isinstance(v, dict) for v in entries.values()):
+        return None
+    return entries
 
 
 def _parse_results(text: str | None) -> list[dict] | None:

@@ -17,6 +17,8 @@ the code could rewrite after the fact, but through an inherited pipe. The parent
 random key on a second pipe (named with the pipe fds in KDLAB_REPORT_FDS="key_fd,report_fd"); the
 report must be exactly `key + "\n" + text`, so bytes the code writes to the pipe itself, or files it
 leaves behind, are not taken for a report. The entry reads the key before it loads anything untrusted.
+A run may also read its input from a pipe the caller writes later (`stdin`), so it can start loading
+before that input exists.
 """
 import json
 import os
@@ -39,7 +41,7 @@ LOCAL_ADDRESSES = ("127.0.0.1", "localhost", "::1")
 JAIL_UID = 65534  # "nobody" inside the jail's user namespace
 WORK = "/work"    # the exercise folder's path inside the jail
 REPORT_FDS = "KDLAB_REPORT_FDS"
-REPORT_MAX_BYTES = 1 << 20  # a report longer than this is not read further (and then rejected)
+REPORT_MAX_BYTES = 1 << 24  # a report longer than this is not read further (and then rejected)
 
 
 @dataclass(frozen=True)
@@ -215,9 +217,11 @@ class _ReportChannel:
         return data[len(self.key) + 1:].decode("utf-8", errors="replace")
 
 
-def run(files: dict[str, str], entry: str, limits: Limits = Limits(), report: bool = False) -> RunResult:
+def run(files: dict[str, str], entry: str, limits: Limits = Limits(), report: bool = False,
+        stdin: int | None = None) -> RunResult:
     """Write `files` into a fresh temp dir and run `python -I entry` there under `limits`; with
-    `report`, hand it the report channel described above and return what it sent."""
+    `report`, hand it the report channel described above and return what it sent. `stdin` is the read
+    end of a pipe: the run gets it as its standard input, and it is closed here once the run started."""
     with tempfile.TemporaryDirectory(prefix="kdlab-sandbox-") as tmp:
         work = Path(tmp)
         for name, text in files.items():
@@ -242,10 +246,12 @@ def run(files: dict[str, str], entry: str, limits: Limits = Limits(), report: bo
         started = time.monotonic()
         with open(work / "stdout.txt", "wb") as out, open(work / "stderr.txt", "wb") as err:
             proc = subprocess.Popen(command, cwd=work, env={"PATH": "/usr/bin:/bin"} if jailed else env,
-                                    stdin=subprocess.DEVNULL, stdout=out, stderr=err, start_new_session=True,
+                                    stdin=subprocess.DEVNULL if stdin is None else stdin, stdout=out, stderr=err, start_new_session=True,
                                     pass_fds=channel.child_fds if channel else ())
             if channel is not None:
                 channel.started()
+            if stdin is not None:
+                os.close(stdin)  # the run holds its copy: a writer sees a broken pipe if it ends unread
             try:
                 proc.wait(timeout=limits.wall_s)
                 timed_out = False

@@ -2,8 +2,12 @@
 grey background, slightly noisy) whose software numbers the classes the other way round (class
 9 − d), with 2 labelled images per class. The unadapted source model scores about 0 % on these
 labels, so a copied source head cannot pass; a network trained from scratch on the 20 labels, and
-a linear head on the raw pixels, are measurably worse than a new head on the frozen source features."""
-import copy
+a linear head on the raw pixels, are measurably worse than a new head on the frozen source features.
+
+The producers build and fine-tune with the learner's functions and hand over weights, flags and
+logits; the checks compare them with the source network and the baselines, computed in a process
+without the learner's code. A producer may stop early with a failure (no model, no head), never
+with a pass."""
 from functools import lru_cache
 
 import harness
@@ -11,8 +15,6 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from sklearn.datasets import load_digits
-
-from solution import build_transfer_model, fine_tune
 
 torch.set_num_threads(1)
 LABELS_PER_CLASS = 2
@@ -94,61 +96,104 @@ def baselines():
     return target_accuracy(scratch), target_accuracy(pixels)
 
 
-def built(source):
-    model = harness.model(build_transfer_model(source, 10), "build_transfer_model")
+def built(solution, source):
+    model = harness.model(solution.build_transfer_model(source, 10), "build_transfer_model")
     harness.check(hasattr(model, "features") and hasattr(model, "head"), "missing_features_or_head")
     return model
 
 
-def test_features_are_frozen_and_head_is_new():
-    source = source_model()
-    model = built(source)
-    trainable = [name for name, p in model.features.named_parameters() if p.requires_grad]
-    harness.check(not trainable, "features_still_train", names=", ".join(trainable))
-    harness.check(model.head is not source.head, "head_reused")
-    head_params = list(model.head.parameters())
-    harness.check(head_params and all(p.requires_grad for p in head_params), "head_not_trainable")
-    harness.tensor(model(torch.zeros(3, 64)), "model(x)", shape=(3, 10))
+def state(module) -> dict:
+    return {k: v.clone() for k, v in module.state_dict().items()}
 
 
-def test_model_reuses_the_source_features():
+def prepare():
+    """Run by the checks' process while the learner's code runs: the source network and the baselines."""
+    source_model_state()
+    baselines()
+
+
+# ---- producers: run beside the learner's code -------------------------------------------------
+
+def produce_built(solution):
     source = source_model()
-    model = built(source)
+    model = built(solution, source)
     x = domains()[2]
     with torch.no_grad():
-        ours, theirs = model.features(x), source.features(x)
-        same = ours.shape == theirs.shape and torch.allclose(ours, theirs, atol=1e-6)
-        through = torch.allclose(model(x), model.head(model.features(x)), atol=1e-6)
-    harness.check(same, "features_not_source")
-    harness.check(through, "forward_skips_features")
+        return {"trainable_features": [name for name, p in model.features.named_parameters() if p.requires_grad],
+                "head": state(model.head), "head_trainable": [p.requires_grad for p in model.head.parameters()],
+                "zeros": model(torch.zeros(3, 64)), "features": model.features(x), "logits": model(x),
+                "head_of_features": model.head(model.features(x))}
 
 
-def test_fine_tune_trains_the_head_and_keeps_features_fixed():
+def produce_fine_tuned(solution):
     _, _, X, y, _, _ = domains()
     torch.manual_seed(1)
-    model = built(source_model())
-    features, head = copy.deepcopy(model.features.state_dict()), copy.deepcopy(model.head.state_dict())
-    model = harness.model(fine_tune(model, X, y, epochs=50), "fine_tune")
-    changed = [k for k, v in model.features.state_dict().items() if not torch.equal(v, features[k])]
-    harness.check(not changed, "frozen_weights_changed", names=", ".join(changed))
-    harness.check(any(not torch.equal(v, head[k]) for k, v in model.head.state_dict().items()), "head_not_trained")
+    model = built(solution, source_model())
+    features, head = state(model.features), state(model.head)
+    model = harness.model(solution.fine_tune(model, X, y, epochs=50), "fine_tune")
+    return {"features_before": features, "features_after": state(model.features),
+            "head_before": head, "head_after": state(model.head)}
 
 
-def test_source_network_is_not_modified():
+def produce_source_after_fine_tuning(solution):
     _, _, X, y, _, _ = domains()
     source = source_model()
-    before = copy.deepcopy(source.state_dict())
     torch.manual_seed(1)
-    fine_tune(built(source), X, y, epochs=50)
-    changed = [k for k, v in source.state_dict().items() if not torch.equal(v, before[k])]
-    harness.check(not changed, "source_modified", names=", ".join(changed))
+    solution.fine_tune(built(solution, source), X, y, epochs=50)
+    return state(source)
 
 
-def test_transfer_beats_learning_without_it():
+def produce_transfer(solution):
     torch.manual_seed(2)
-    _, _, X, y, _, _ = domains()
-    model = fine_tune(built(source_model()), X, y, epochs=100)
-    acc = target_accuracy(harness.model(model, "fine_tune"))
+    _, _, X, y, Xt, _ = domains()
+    model = harness.model(solution.fine_tune(built(solution, source_model()), X, y, epochs=100), "fine_tune")
+    with torch.no_grad():
+        return model(Xt)
+
+
+# ---- checks: run in a process without the learner's code ------------------------------------
+
+def changed(after: dict, before: dict) -> list[str]:
+    return [k for k in sorted(set(after) | set(before))
+            if k not in after or k not in before or after[k].shape != before[k].shape or not torch.equal(after[k], before[k])]
+
+
+def test_features_are_frozen_and_head_is_new(produced):
+    got = produced["built"]
+    harness.check(not got["trainable_features"], "features_still_train", names=", ".join(got["trainable_features"]))
+    harness.check(changed(got["head"], dict(source_model().head.state_dict())), "head_reused")  # a copy is not new
+    harness.check(got["head_trainable"] and all(got["head_trainable"]), "head_not_trainable")
+    harness.tensor(got["zeros"], "model(x)", shape=(3, 10))
+
+
+def test_model_reuses_the_source_features(produced):
+    got = produced["built"]
+    with torch.no_grad():
+        theirs = source_model().features(domains()[2])
+    ours = got["features"]
+    same = isinstance(ours, torch.Tensor) and ours.shape == theirs.shape and torch.allclose(ours, theirs, atol=1e-6)
+    harness.check(same, "features_not_source")
+    logits, through = got["logits"], got["head_of_features"]
+    harness.check(isinstance(logits, torch.Tensor) and isinstance(through, torch.Tensor) and logits.shape == through.shape
+                  and torch.allclose(logits, through, atol=1e-6), "forward_skips_features")
+
+
+def test_fine_tune_trains_the_head_and_keeps_features_fixed(produced):
+    got = produced["fine_tuned"]
+    moved = changed(got["features_after"], got["features_before"])
+    harness.check(not moved, "frozen_weights_changed", names=", ".join(moved))
+    harness.check(changed(got["head_after"], got["head_before"]), "head_not_trained")
+
+
+def test_source_network_is_not_modified(produced):
+    moved = changed(produced["source_after_fine_tuning"], dict(source_model().state_dict()))
+    harness.check(not moved, "source_modified", names=", ".join(moved))
+
+
+def test_transfer_beats_learning_without_it(produced):
+    *_, yt = domains()
+    logits = harness.tensor(produced["transfer"], "model(x)", shape=(len(yt), 10))
+    acc = (logits.argmax(1) == yt).float().mean().item()
     scratch, pixels = baselines()
     harness.check(acc >= max(scratch, pixels) + MARGIN and acc >= 0.75, "transfer_not_better", acc=acc,
                   labels=LABELS_PER_CLASS, scratch=scratch, pixels=pixels, margin=MARGIN, want=0.75)
