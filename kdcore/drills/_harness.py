@@ -222,11 +222,11 @@ def encode(value, depth: int = 0):
     if value is None or isinstance(value, (bool, int, float, str)):
         return value
     if depth >= DEPTH:
-        return {"object": "nested too deep"}
+        return {"object": "nested too deep", "module": False}
     if isinstance(value, torch.Tensor):
         dtype = str(value.dtype).removeprefix("torch.")
         if dtype not in DTYPES or value.is_sparse or value.numel() * value.element_size() > TENSOR_BYTES:
-            return {"object": f"tensor of {value.dtype}, shape {tuple(value.shape)}"}
+            return {"object": f"tensor of {value.dtype}, shape {tuple(value.shape)}", "module": False}
         flat = value.detach().cpu().contiguous().reshape(-1)
         data = flat.view(torch.uint8).numpy().tobytes() if flat.numel() else b""
         return {"tensor": dtype, "shape": list(value.shape), "data": base64.b64encode(data).decode("ascii")}
@@ -243,14 +243,17 @@ def decode(data, depth: int = 0):
 
     if data is None or isinstance(data, (bool, int, float, str)):
         return data
-    if depth >= DEPTH + 1 or not isinstance(data, dict) or len(data) not in (1, 2, 3):
+    keys = set(data) if isinstance(data, dict) else None
+    if keys not in ({"list"}, {"dict"}, {"object", "module"}, {"tensor", "shape", "data"}):
         raise ValueError("not produced data")
-    if "list" in data and isinstance(data["list"], list):
+    if keys == {"object", "module"}:
+        return Foreign(str(data["object"])[:100], data["module"] is True)
+    if depth >= DEPTH:  # encode writes no container deeper than this
+        raise ValueError("nested too deep")
+    if keys == {"list"} and isinstance(data["list"], list):
         return [decode(v, depth + 1) for v in data["list"]]
-    if "dict" in data and isinstance(data["dict"], dict):
+    if keys == {"dict"} and isinstance(data["dict"], dict):
         return {str(k): decode(v, depth + 1) for k, v in data["dict"].items()}
-    if "object" in data:
-        return Foreign(str(data["object"])[:100], data.get("module") is True)
     dtype, shape, raw = data.get("tensor"), data.get("shape"), data.get("data")
     if dtype not in DTYPES or not isinstance(shape, list) or not isinstance(raw, str) or len(shape) > 8 \
             or not all(isinstance(n, int) and not isinstance(n, bool) and 0 <= n for n in shape):
