@@ -115,7 +115,8 @@ def fit(model: nn.Module, x: torch.Tensor, y: torch.Tensor, *, epochs: int, meth
     for step, idx in enumerate(_batches(len(x), batch_size, total, generator), start=1):
         with threads(n_threads):
             idx = idx.to(device)
-            xb = augmentation(x[idx], shift, generator) if shift else x[idx]
+            xb = x.index_select(0, idx)  # the rows of x[idx], in about half the time on a CPU
+            xb = augmentation(xb, shift, generator) if shift else xb
             with autocast(device, bf16):  # the networks' forward passes; the loss below in fp32
                 student_out = _outputs(model, xb, needs_features)
                 teacher_out = None
