@@ -3,7 +3,7 @@ metrics and the Train button are on screen without scrolling, the learning curve
 settings folded under them into a one-line summary, in English and (after a reload, the run kept) in Chinese. Screenshots of both
 are saved for a person to look at."""
 import pytest
-from conftest import screenshot, wait_idle
+from conftest import screenshot, scroll_to, wait_idle
 
 pytestmark = pytest.mark.browser
 SCREEN = {"width": 1280, "height": 720}
@@ -24,7 +24,10 @@ def check_first_screen(page, train: str, readout: str, summary: str, name: str) 
     assert page.locator("[data-testid='stMetric']").count() == 3 and on_screen(page.locator("[data-testid='stMetric']").last)
     folded = page.locator("[data-testid='stExpander'] summary").filter(has_text=summary)
     assert folded.count() == 1
-    assert page.locator(".js-plotly-plot").first.bounding_box()["y"] < folded.bounding_box()["y"]  # curves above settings and page.locator("[data-testid='stSlider']").first.is_hidden()  # settings folded
+    assert page.locator(".js-plotly-plot").first.bounding_box()["y"] < folded.bounding_box()["y"]  # curves above settings
+    assert page.locator("[data-testid='stSlider']").first.is_hidden()  # settings folded
+    scroll_to(folded)
+    screenshot(folded.locator("xpath=.."), f"{name}-settings")  # the folded summary on its own
 
 
 def test_presenter_mode_shows_the_result_and_train_first_at_720p(browser, app_url):
