@@ -2,7 +2,12 @@
 a classroom server (`kdlab app --classroom`, or any address beyond localhost) shows a sign-in form
 until the learner signs in with their password or joins with the one-time code the instructor
 gave them. A signed-in browser keeps a random session token in a cookie (only its hash is stored on the
-server; it expires after classroom.SESSION_HOURS or at sign-out), so a reload keeps the learner signed in."""
+server; it expires after classroom.SESSION_HOURS or at sign-out), so a reload keeps the learner signed in.
+
+Where the school has an OpenID Connect provider, an `[auth]` section in `.streamlit/secrets.toml`
+turns on Streamlit's own sign-in (`st.login`, Authlib underneath): the sign-in page offers "Sign in with
+your school account", and the signed-in address finds its account through the roster's email column.
+Streamlit keeps that sign-in in its own identity cookie; no password is involved."""
 import os
 
 import streamlit as st
@@ -52,6 +57,22 @@ def require(audience: str) -> classroom.Learner:
     return current()
 
 
+def school_sign_in() -> bool:
+    """Is Streamlit's OpenID Connect sign-in configured (an [auth] section in the secrets)?"""
+    try:
+        return "auth" in st.secrets
+    except Exception:  # no secrets file at all
+        return False
+
+
+def school_email() -> str | None:
+    """The address of the school account signed in through st.login, or None."""
+    try:
+        return st.user.email if school_sign_in() and st.user.is_logged_in else None
+    except (AttributeError, KeyError):  # a provider that sends no email claim
+        return None
+
+
 def _form(kind: str) -> None:
     with st.form(f"learner_{kind}"):
         username = st.text_input(t("classroom.username"), max_chars=32)
@@ -73,6 +94,13 @@ def _form(kind: str) -> None:
 def _sign_in_page() -> None:
     st.title(t("classroom.title"))
     st.caption(t("classroom.intro"))
+    if school_sign_in():
+        if (email := school_email()) is not None:  # signed in at the school, but not on this class's roster
+            st.warning(t("classroom.not_on_roster", email=email))
+            st.button(t("classroom.sign_out"), on_click=st.logout)
+        else:
+            st.button(t("classroom.school_sign_in"), type="primary", on_click=st.login)
+        st.caption(t("classroom.school_or"))
     sign_in, join = st.tabs([t("classroom.sign_in"), t("classroom.join")])
     with sign_in:
         _form("sign_in")
@@ -88,6 +116,8 @@ def gate(url_paths: list[str]) -> None:
     if not classroom_mode():
         return
     if current() is None and (learner := roster().resume(_cookie())) is not None:  # a reload: still signed in
+        st.session_state[KEY] = learner
+    if current() is None and (learner := roster().by_email(school_email())) is not None:  # the school's sign-in
         st.session_state[KEY] = learner
     learner = current()
     if learner is None:
@@ -120,3 +150,5 @@ def _sign_out() -> None:
     roster().close_session(st.session_state.pop(COOKIE_KEY, None) or _cookie())
     del st.session_state[KEY]
     _set_cookie("", 0)
+    if school_email() is not None:
+        st.logout()

@@ -139,9 +139,10 @@ MESSAGES = {
     "saved_corrupt": "A saved result ({name}) could not be read back and was skipped: {reason}",
     "saved_unwritable": "This result is shown but could not be saved for a reload ({reason}).",
     # classroom accounts and safety limits (kdcore/drills/classroom.py, uploads, caches, CLI)
-    "roster_size": "A roster needs between 1 and {limit:,} learners, one per line (username,name[,role]); got {count:,}.",
-    "roster_row": "Roster line {line} ({row!r}) is not username,name[,role]: a user name is 1–32 lower-case letters, "
-                  "digits, '.', '_' or '-', and the role is {roles}.",
+    "roster_size": "A roster needs between 1 and {limit:,} learners, one per line (username,name[,role[,email]]); "
+                   "got {count:,}.",
+    "roster_row": "Roster line {line} ({row!r}) is not username,name[,role[,email]]: a user name is 1–32 lower-case "
+                  "letters, digits, '.', '_' or '-', the role is {roles}, and an email is name@domain.",
     "password_length": "Choose a password of {low} to {high} characters.",
     "sign_in_refused": "That user name, password or join code is not right (a join code works only once).",
     # the live class quiz (kdcore/drills/quiz.py)

@@ -21,9 +21,10 @@ def fresh_user_dir(tmp_path, monkeypatch):
 
 
 def test_roster_rows_are_validated_and_names_never_become_paths(fresh_user_dir):
-    assert classroom.parse_roster("username,name,role\nann,Ann Lee\nmr.k,Mr K,instructor\n") == [
-        ("ann", "Ann Lee", "learner"), ("mr.k", "Mr K", "instructor")]
-    for bad in ("../../etc,x", "a/b,x", "ann,Ann,admin", "", "x" * 40 + ",long"):
+    assert classroom.parse_roster("username,name,role\nann,Ann Lee\nmr.k,Mr K,instructor,K@School.example\n") == [
+        ("ann", "Ann Lee", "learner", ""), ("mr.k", "Mr K", "instructor", "k@school.example")]
+    for bad in ("../../etc,x", "a/b,x", "ann,Ann,admin", "", "x" * 40 + ",long", "ann,Ann,learner,not-an-address",
+                "ann,Ann,learner,a@b,extra"):
         with pytest.raises(ConfigError):
             classroom.parse_roster(bad)
     folder = classroom.learner_dir(Learner("ann", "Ann"))
@@ -140,6 +141,41 @@ def test_the_app_asks_a_classroom_to_sign_in_before_any_page(app_page, monkeypat
     assert not at.exception, at.exception
     assert at.session_state["learner"] == Learner("ann", "Ann")
     assert "Sign in to the class" not in [t.value for t in at.title]
+
+
+SCHOOL_AUTH = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "test-only",
+               "client_id": "kdlab", "client_secret": "test-only",
+               "server_metadata_url": "https://id.school.example/.well-known/openid-configuration"}
+
+
+@pytest.mark.parametrize("address, signed_in", [(None, None), ("Ann@School.example", Learner("ann", "Ann")),
+                                                ("eve@school.example", None)])
+def test_a_school_account_signs_in_through_openid_connect_only_if_it_is_on_the_roster(monkeypatch, address, signed_in):
+    """With an [auth] section in the secrets the sign-in page offers the school's sign-in (st.login); the
+    address the provider vouches for (here faked: no provider is reachable offline) finds its roster account."""
+    from pathlib import Path
+
+    from streamlit.testing.v1 import AppTest
+
+    from kdapp import learner
+
+    monkeypatch.setenv("KDLAB_CLASSROOM", "1")
+    Roster().add([("ann", "Ann", "learner", "ann@school.example"), ("ben", "Ben", "learner")])
+    monkeypatch.setattr(learner, "school_email", lambda: address)
+    learner.roster.clear()  # the server's roster: this test's user folder
+    at = AppTest.from_file(str(Path(__file__).parents[1] / "app.py"), default_timeout=240)
+    at.secrets["auth"] = SCHOOL_AUTH
+    at.session_state["lang"] = "en"
+    at.run()
+    assert not at.exception, at.exception
+    assert at.session_state["learner"] == signed_in if signed_in else "learner" not in at.session_state
+    titles, labels = [t.value for t in at.title], [b.label for b in at.button]
+    assert ("Sign in to the class" in titles) == (signed_in is None)
+    if address is None:
+        assert "Sign in with your school account" in labels
+    elif signed_in is None:
+        assert any("not on this class's roster" in w.value for w in at.warning) and "Sign out" in labels
+    assert Roster().by_email("BEN@school.example") is None  # no address on the roster: no school sign-in
 
 
 def _export(**overrides) -> str:

@@ -38,9 +38,10 @@ def list_accounts(args) -> int:
 def register(subparsers) -> None:
     parser = subparsers.add_parser("class", help="classroom accounts: add learners from a roster, list them")
     actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
-    add = actions.add_parser("add-learners", help="create accounts from a CSV (username,name[,role]) and print "
+    add = actions.add_parser("add-learners", help="create accounts from a CSV (username,name[,role[,email]]) and print "
                                                   "one-time join codes")
-    add.add_argument("roster", help="CSV file: username,name[,role] per line (role: learner or instructor)")
+    add.add_argument("roster", help="CSV file: username,name[,role[,email]] per line (role: learner or instructor; "
+                                    "email: the school account that signs in with OpenID Connect)")
     add_json(add)
     add.set_defaults(run=add_learners)
     listing = actions.add_parser("list", help="the accounts on this server")

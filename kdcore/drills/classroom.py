@@ -1,8 +1,10 @@
 """Classroom accounts: a roster of learners and instructors in one SQLite file (WAL mode).
 
-The instructor adds accounts from a CSV roster (`username,name[,role]`); each gets a one-time join
-code to hand out. Joining with the code sets the learner's own password and spends the code.
-Passwords and join codes are stored only as bcrypt hashes. Every learner's data lives in a folder
+The instructor adds accounts from a CSV roster (`username,name[,role[,email]]`); each gets a one-time
+join code to hand out. Joining with the code sets the learner's own password and spends the code.
+Passwords and join codes are stored only as bcrypt hashes. Where the school signs its people in with
+OpenID Connect (Streamlit's `st.login`, see kdapp/learner.py), the roster's email column is how a
+signed-in school account finds its roster account (`by_email`); no password is kept for it. Every learner's data lives in a folder
 named by a hash of the account name (`learner_dir`), so no typed name ever becomes a path, and one
 learner's store is a different file from another's: nothing a learner does reaches anyone else's.
 """
@@ -25,10 +27,11 @@ from .store import default_path
 
 ROLES = ("learner", "instructor")
 USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{0,31}")
+EMAIL = re.compile(r"[^@\s,]{1,64}@[^@\s,]{1,190}")
 PASSWORD_CHARS = (8, 64)  # bcrypt reads at most 72 bytes; a longer password would be cut silently
 MAX_ROSTER_ROWS = 1000
 SCHEMA = """CREATE TABLE IF NOT EXISTS accounts(username TEXT PRIMARY KEY, name TEXT NOT NULL, role TEXT NOT NULL,
-    join_hash TEXT, password_hash TEXT);
+    join_hash TEXT, password_hash TEXT, email TEXT);
 CREATE TABLE IF NOT EXISTS sessions(token_hash TEXT PRIMARY KEY, username TEXT NOT NULL, expires REAL NOT NULL)"""
 SESSION_HOURS = 12  # a signed-in browser stays signed in across reloads for a school day
 SESSION_TOKEN = re.compile(r"[A-Za-z0-9_-]{43}")
@@ -87,8 +90,9 @@ def _matches(secret: str, hashed: str | None) -> bool:
     return hashed is not None and len(secret.encode()) <= 72 and bcrypt.checkpw(secret.encode(), hashed.encode())
 
 
-def parse_roster(text: str) -> list[tuple[str, str, str]]:
-    """CSV rows `username,name[,role]` (a header row naming `username` is skipped); ConfigError on a bad row."""
+def parse_roster(text: str) -> list[tuple[str, str, str, str]]:
+    """CSV rows `username,name[,role[,email]]` (a header row naming `username` is skipped); ConfigError on
+    a bad row. Rows come back as (username, name, role, email or "")."""
     rows = [row for row in csv.reader(io.StringIO(text)) if any(cell.strip() for cell in row)]
     if rows and rows[0] and rows[0][0].strip().lower() == "username":
         rows = rows[1:]
@@ -96,11 +100,12 @@ def parse_roster(text: str) -> list[tuple[str, str, str]]:
         raise ConfigError("roster_size", count=len(rows), limit=MAX_ROSTER_ROWS)
     parsed = []
     for line, row in enumerate(rows, start=1):
-        cells = [cell.strip() for cell in row] + ["", ""]
-        username, name, role = cells[0].lower(), cells[1] or cells[0], cells[2] or "learner"
-        if not USERNAME.fullmatch(username) or role not in ROLES or len(name) > 80:
+        cells = [cell.strip() for cell in row] + ["", "", ""]
+        username, name, role, email = cells[0].lower(), cells[1] or cells[0], cells[2] or "learner", cells[3].lower()
+        if (not USERNAME.fullmatch(username) or role not in ROLES or len(name) > 80 or len(row) > 4
+                or (email and not EMAIL.fullmatch(email))):
             raise ConfigError("roster_row", line=line, row=",".join(row)[:100], roles="/".join(ROLES))
-        parsed.append((username, name, role))
+        parsed.append((username, name, role, email))
     return parsed
 
 
@@ -110,18 +115,22 @@ class Roster:
         self.db = sqlite3.connect(self.path, timeout=3.0, isolation_level=None, check_same_thread=False)
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.executescript(SCHEMA)
+        if "email" not in {row[1] for row in self.db.execute("PRAGMA table_info(accounts)")}:  # a roster from before
+            self.db.execute("ALTER TABLE accounts ADD COLUMN email TEXT")
 
     def close(self) -> None:
         self.db.close()
 
-    def add(self, rows: list[tuple[str, str, str]]) -> dict[str, str]:
-        """Create (or re-issue a join code for) each account; returns username -> the new one-time code."""
-        codes = {username: secrets.token_urlsafe(9) for username, _, _ in rows}
+    def add(self, rows: list[tuple]) -> dict[str, str]:
+        """Create (or re-issue a join code for) each account, rows (username, name, role[, email]);
+        returns username -> the new one-time code."""
+        codes = {row[0]: secrets.token_urlsafe(9) for row in rows}
         self.db.execute("BEGIN IMMEDIATE")
-        for username, name, role in rows:
-            self.db.execute("INSERT INTO accounts(username, name, role, join_hash) VALUES(?,?,?,?) "
+        for username, name, role, *email in rows:
+            self.db.execute("INSERT INTO accounts(username, name, role, join_hash, email) VALUES(?,?,?,?,?) "
                             "ON CONFLICT(username) DO UPDATE SET name=excluded.name, role=excluded.role, "
-                            "join_hash=excluded.join_hash", (username, name, role, _hash(codes[username])))
+                            "join_hash=excluded.join_hash, email=excluded.email",
+                            (username, name, role, _hash(codes[username]), (email or [""])[0].lower() or None))
         self.db.execute("COMMIT")
         return codes
 
@@ -141,6 +150,13 @@ class Roster:
         if not changed:  # another browser spent the code in between
             raise SignInRefused("sign_in_refused")
         return Learner(*row[:3])
+
+    def by_email(self, email) -> Learner | None:
+        """The account whose roster email is `email` (a school account signed in through OpenID Connect)."""
+        if not isinstance(email, str) or not EMAIL.fullmatch(email.strip().lower()):
+            return None
+        row = self.db.execute("SELECT username, name, role FROM accounts WHERE email=?", (email.strip().lower(),)).fetchone()
+        return Learner(*row) if row else None
 
     def sign_in(self, username: str, password: str) -> Learner:
         row = self._account(username)
