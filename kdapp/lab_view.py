@@ -10,7 +10,7 @@ from kdcore.plots.lab import learning_curves, soft_label_bars
 from . import export, present, share
 from .folder_box import image_of
 from .folder_box import thumbnails as folder_thumbnails
-from .ui import t, test_set
+from .ui import lang, t, test_set
 
 STEP_OF_PHASE = {"data": 1, "teacher": 1, "soft_labels": 2, "baseline": 3, "kd": 3, "profile": 3}
 
@@ -51,8 +51,12 @@ def live(job) -> None:
     """Inside the live panel: step cards and the curves so far."""
     step = STEP_OF_PHASE.get(job.last.phase, 1) if job.last else 1
     step_cards(step, step - 1)
-    if job.curves:
-        st.plotly_chart(curves_figure(list(job.curves)), width="stretch", key="lab_live_curves")
+    rows = job.curves
+    if rows:  # one figure per epoch and language, shared by every learner watching this job
+        drawn = ("curves", len(rows), lang())
+        if drawn not in job.drawn:
+            job.drawn[drawn] = curves_figure(rows)
+        st.plotly_chart(job.drawn[drawn], width="stretch", key="lab_live_curves")
 
 
 def flops(n: float) -> str:

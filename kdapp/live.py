@@ -1,5 +1,6 @@
 """Live runs: a kdcore runner works in a background thread owned by the learner's session; a
-fragment redraws its progress bar, time left and live chart twice a second; Stop ends it and keeps
+fragment redraws its progress bar, time left and live chart twice a second (less often when many
+learners watch: see `refresh_seconds`); Stop ends it and keeps
 what finished (the runner's latest Partial result). The page's script is never blocked, so no
 widget interaction, language switch or page change cuts a run short.
 
@@ -14,6 +15,7 @@ when nobody else is watching.
 """
 import threading
 import time
+import weakref
 
 import streamlit as st
 
@@ -23,7 +25,9 @@ from kdcore.events import Clock, Done, Epoch, Notice, Partial, Waiting, curve_ro
 
 from .ui import error_text, lang, t
 
-REFRESH_SECONDS = 0.5
+REFRESH_SECONDS = 0.5  # how often one watching learner's progress redraws
+REDRAWS_PER_SECOND = 4.0  # all watching learners' redraws together: each runs a script that holds the
+# interpreter the runs train in, so 30 learners redrawing twice a second would slow their own run 30-fold
 
 
 class Job:
@@ -32,6 +36,7 @@ class Job:
 
     def __init__(self, events):
         self.events, self.clock = gate().admitted(events), Clock()
+        self.drawn: dict = {}  # figures built from this job's curves, by what they show (kdapp pages)
         self.last = self.partial = self.result = self.error = None
         self.epochs: list[Epoch] = []
         self.notices: list[Notice] = []
@@ -85,6 +90,7 @@ class View:
     def __init__(self, job: Job):
         self.job, self.stopped = job, False
         job.viewers += 1
+        _WATCHING.add(self)
 
     def __getattr__(self, name):
         return getattr(self.job, name)
@@ -105,6 +111,14 @@ class View:
 
 _SHARED: dict[str, Job] = {}  # running shared jobs of this process, by share key
 _SHARING = threading.Lock()
+_WATCHING: "weakref.WeakSet[View]" = weakref.WeakSet()  # every learner's view of a job, while their session lives
+
+
+def refresh_seconds() -> float:
+    """Seconds between one learner's redraws: REFRESH_SECONDS, or longer so that all learners watching a
+    running job in this process redraw REDRAWS_PER_SECOND times a second together (30 learners: 7.5 s)."""
+    watching = sum(not view.finished for view in list(_WATCHING))
+    return max(REFRESH_SECONDS, watching / REDRAWS_PER_SECOND)
 
 
 def start(key: str, events, share=None) -> View:
@@ -160,16 +174,16 @@ def panel(key: str, label, draw=None) -> None:
     phase, `draw(job)` may add a live chart. When the job ends the whole page reruns once to show
     the result. With no job the page has no timer, so an idle page costs the server nothing."""
     if f"live_{key}" in st.session_state:
-        _ticking_panel(key, label, draw)
+        every = refresh_seconds()
+        st.fragment(_ticking_panel, run_every=every)(key, label, draw, every)
 
 
-@st.fragment(run_every=REFRESH_SECONDS)
-def _ticking_panel(key: str, label, draw) -> None:
+def _ticking_panel(key: str, label, draw, every: float) -> None:
     job = st.session_state.get(f"live_{key}")
     if job is None:
         return
-    if job.finished:
-        st.rerun(scope="app")
+    if job.finished or not every / 2 <= refresh_seconds() <= every * 2:  # the end, or far more (fewer) watchers
+        st.rerun(scope="app")  # a full run sets the redraw interval anew
     bar, stop = st.columns([6, 1], vertical_alignment="bottom")
     bar.progress(min(1.0, job.progress), text=progress_text(job, label))
     stop.button(t("live.stop"), key=f"live_{key}_stop", on_click=job.stop, width="stretch",

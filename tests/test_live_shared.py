@@ -57,3 +57,19 @@ def test_a_second_learner_sees_their_place_in_the_queue(app_page, monkeypatch):
     for at in (first, second):
         at.session_state["live_lab"].stop()
         at.session_state["live_lab"].thread.join(60)
+
+
+def test_many_watchers_redraw_less_often_each_so_the_class_keeps_to_one_budget(monkeypatch):
+    from types import SimpleNamespace
+
+    monkeypatch.setattr(live, "_WATCHING", live.weakref.WeakSet())
+    job = SimpleNamespace(viewers=0, finished=False, stopping=False)
+    views = [live.View(job)]
+    assert live.refresh_seconds() == live.REFRESH_SECONDS
+    views += [live.View(job) for _ in range(29)]
+    assert live.refresh_seconds() == 30 / live.REDRAWS_PER_SECOND  # 7.5 s each, 4 redraws a second in all
+    for view in views[1:]:
+        view.stopped = True  # detached learners no longer redraw
+    assert live.refresh_seconds() == live.REFRESH_SECONDS
+    job.finished = True
+    assert live.refresh_seconds() == live.REFRESH_SECONDS

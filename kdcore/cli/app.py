@@ -18,7 +18,8 @@ def run(args) -> int:
     if args.headless:
         cmd += ["--server.headless", "true"]
     env = dict(os.environ, STREAMLIT_BROWSER_GATHER_USAGE_STATS="false",  # and see .streamlit/config.toml
-               STREAMLIT_GLOBAL_DISABLE_WIDGET_STATE_DUPLICATION_WARNING="true")
+               STREAMLIT_GLOBAL_DISABLE_WIDGET_STATE_DUPLICATION_WARNING="true",
+               STREAMLIT_RUNNER_POST_SCRIPT_GC="false", STREAMLIT_SERVER_FILE_WATCHER_TYPE="none")
     if args.classroom:
         env["KDLAB_CLASSROOM"] = "1"
     if args.max_jobs is not None:
