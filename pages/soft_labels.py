@@ -3,7 +3,7 @@ classes look alike to it. Everything is computed from the cached teacher's logit
 import streamlit as st
 import torch
 
-from kdapp import form, share, soft_view
+from kdapp import form, share, shared, soft_view
 from kdapp.share import Setting
 from kdapp.ui import device_name, show_error, t, test_set
 from kdcore import data as datasets
@@ -15,7 +15,7 @@ from kdcore.teacher import TeacherConfig, get_teacher
 CANDIDATES = 24  # thumbnails in the picker grid
 SCHEMA = {  # URL name → setting, declared once
     "dataset": Setting("soft_dataset", str, "mnist5k", choices=datasets.EMBEDDED, label="soft_labels.dataset",
-                       widget="selectbox"),
+                       widget="selectbox", fmt=shared.dataset_name),
     "T": Setting("soft_T", float, 4.0, 0.5, 20.0, label="soft_labels.temperature", step=0.1),
     "log": Setting("soft_log", bool, False, label="soft_labels.log_scale", widget="toggle"),
     "pick": Setting("soft_pick", str, "class", choices=("class", "confusing"), label="soft_labels.pick", widget="radio",

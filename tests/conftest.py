@@ -160,6 +160,13 @@ def screenshot(tab, name: str) -> Path:
     return path
 
 
+def screenshots(tab, name: str) -> None:
+    """The page at 1280×720 (a projector) and 1280×1400 (a laptop's whole window): `{name}-720`, `{name}-1400`."""
+    for height in (720, 1400):
+        tab.set_viewport_size({"width": 1280, "height": height})
+        screenshot(tab, f"{name}-{height}")
+
+
 def scroll_to(locator, attempts: int = 5) -> None:
     """Scroll an element into view; Streamlit may re-render it just after a run, so retry briefly."""
     from playwright.sync_api import Error

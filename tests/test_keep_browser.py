@@ -5,7 +5,7 @@ at 1280×720 and 1280×1400 after each reload are saved for a person to look at.
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-from conftest import screenshot, wait_idle
+from conftest import screenshots, wait_idle
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -14,12 +14,6 @@ RUNS = [("lab", "dataset=digits&teacher_epochs=1&epochs=2", "开始训练", "[da
         ("methods", "dataset=digits&epochs=1&methods=kd", "运行比较", "[data-testid='stDataFrame']"),
         ("curves", "dataset=digits&epochs=1&seeds=0&values=1,4", "运行扫描", "text=曲线说明了什么"),
         ("nlp", "chars=20000&teacher_steps=10&student_steps=10&methods=forward-kl", "开始训练", "text=规模、速度与质量")]
-
-
-def shots(page, name: str) -> None:
-    for height in (720, 1400):
-        page.set_viewport_size({"width": 1280, "height": height})
-        screenshot(page, f"reload-{name}-zh-{height}")
 
 
 @pytest.mark.parametrize("name, settings, button, result", RUNS, ids=[r[0] for r in RUNS])
@@ -37,7 +31,7 @@ def test_a_finished_run_survives_a_reload_and_stays_in_this_browser(page, browse
     assert "lang=zh" in page.url
     kept = parse_qs(urlparse(page.url).query)
     assert all(kept.get(k) == v for k, v in parse_qs(settings).items())  # no setting fell back to its minimum
-    shots(page, name)
+    screenshots(page, f"reload-{name}-zh")
     other = browser.new_context(viewport={"width": 1280, "height": 1400}).new_page()  # another learner, same link
     other.goto(link)
     other.get_by_role("button", name=button).first.wait_for(timeout=120_000)
@@ -74,7 +68,7 @@ def test_a_coding_draft_survives_another_page_and_a_reload(page, app_url):
     text = editor.locator(".ace_content").first.inner_text()
     assert "    scale = 2  # mine" in text  # kept, and Tab indented it by four spaces
     assert editor.locator(".ace_gutter-cell").count() > 10  # line numbers
-    shots(page, "coding")
+    screenshots(page, "reload-coding-zh")
 
 
 def test_a_mock_interview_in_progress_survives_a_reload(page, app_url):
@@ -88,4 +82,4 @@ def test_a_mock_interview_in_progress_survives_a_reload(page, app_url):
     page.locator("h4").first.wait_for(timeout=120_000)  # the question is drawn after the clock
     wait_idle(page)
     assert page.locator("h4").first.inner_text() == question
-    shots(page, "mock")
+    screenshots(page, "reload-mock-zh")
