@@ -7,6 +7,8 @@ Parts (run one or `all`):
   load   first load of the image-folder zip (decode + cache) and the second load (cache hit)
   lab    the Lab's default settings on the zip, fresh teacher cache, then again with the cached teacher
   gain   hard-label vs KD student, 3 seeds (teacher from the cache)
+  epochs the colour students' default epochs: hard and KD students for 10–30 epochs, 2 seeds, scored on 5,000
+         CIFAR-10 *training* images outside the Lab's 20,000 (a validation split; the test set is not used)
 The zip is the JPEG copy of CIFAR-10 (`../shared/data/cifar10-jpg/cifar10-jpg.zip`); figures measured
 on it are "CIFAR-10 (JPEG copy)" figures.
 """
@@ -71,7 +73,46 @@ def gain(args):
           f"{s['gain_points']:+.2f} points; per seed (hard, KD) {per_seed}; {s['seconds']:.0f} s")
 
 
-PARTS = {"load": load, "lab": lab, "gain": gain}
+def validation_data(args):
+    """The Lab's CIFAR-10 data with 5,000 of the other training images as its evaluation set."""
+    import dataclasses
+
+    import numpy as np
+
+    from kdcore import data as datasets
+    from kdcore import imagefolder
+
+    raw = imagefolder.read(args.zip)
+    order = np.random.default_rng(datasets.SPLIT_SEED).permutation(len(raw["y_train"]))  # as the loader orders them
+    x_all, y_all = raw["x_train"].numpy()[order], raw["y_train"].numpy()[order]
+    keep = datasets.stratified_subset(y_all, args.subset or datasets.COLOUR_SUBSET, datasets.SPLIT_SEED)
+    rest = np.setdiff1d(np.arange(len(y_all)), keep)
+    val = rest[datasets.stratified_split(y_all[rest], 5000 / len(rest), 123)[1]]
+    lab_data = datasets.load(args.zip, subset=args.subset)
+    assert torch.equal(lab_data.y_train, torch.tensor(y_all[keep])), "not the Lab's training images"
+    mean, std = (torch.tensor(v).view(1, -1, 1, 1) for v in (lab_data.mean, lab_data.std))
+    x_val = (datasets._tensor_images(x_all[val], 255.0) - mean) / std
+    # another name: the teacher is cached with its logits on the evaluation images, so it must be its own entry
+    return dataclasses.replace(lab_data, name=f"{lab_data.name} (validation)", x_test=x_val,
+                               y_test=torch.tensor(y_all[val], dtype=torch.int64))
+
+
+def epochs(args):
+    from kdcore.events import result
+    from kdcore.lab import run_lab
+
+    data = validation_data(args)
+    print(f"{len(data.y_train):,} training images, {len(data.y_test):,} validation images (training images "
+          "outside them; the test set is not used)")
+    for seed in (0, 1):
+        for n in (10, 15, 20, 30):
+            start = time.perf_counter()
+            s = result(run_lab(config(args, seeds=(seed,)).replace(**{"student.epochs": n}), data)).to_dict()
+            print(f"seed {seed}, {n} epochs: validation hard {100 * s['baseline_accuracy']:.2f} %, KD "
+                  f"{100 * s['kd_accuracy']:.2f} % ({time.perf_counter() - start:.1f} s)", flush=True)
+
+
+PARTS = {"load": load, "lab": lab, "gain": gain, "epochs": epochs}
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)

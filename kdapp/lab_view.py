@@ -27,7 +27,7 @@ def summary(schema: dict) -> str:
     """The page's settings in one line (presenter mode folds the settings under it)."""
     v = share.current(schema)
     return t("lab.summary", dataset=schema["dataset"].fmt(v["dataset"]), student=schema["student"].fmt(v["student"]),
-             width=v["width"], T=v["T"], alpha=v["alpha"], epochs=v["epochs"], frac=schema["frac"].fmt(v["frac"]),
+             width=v["width"], T=v["T"], alpha=v["alpha"], epochs=schema["epochs"].fmt(v["epochs"]), frac=schema["frac"].fmt(v["frac"]),
              seeds=v["seeds"])
 
 

@@ -17,7 +17,7 @@ def test_lab_trains_and_shows_results(app_page):
     assert at.info and "Train" in at.info[0].value  # the start hint
     at.selectbox(key="lab_dataset").set_value("digits")
     at.select_slider(key="lab_teacher_epochs").set_value(8)
-    at.slider(key="lab_epochs").set_value(3)
+    at.select_slider(key="lab_epochs").set_value(3)
     at.slider(key="lab_T").set_value(6.0)
     at.slider(key="lab_alpha").set_value(0.8)
     at.button[0].click().run()
@@ -63,7 +63,7 @@ def test_lab_trains_on_an_own_zip_and_shows_its_classes(app_page, tmp_path):
     path = write_zip(tmp_path / "pets.zip", classes_with(10, classes=("cat", "dog", "emu"), size=(12, 12)))
     at = app_page("lab.py")
     at.select_slider(key="lab_teacher_epochs").set_value(1)
-    at.slider(key="lab_epochs").set_value(1)
+    at.select_slider(key="lab_epochs").set_value(1)
     at.text_input(key="lab_folder").set_value(str(path))
     at.button[0].click().run()
     assert not at.exception, at.exception

@@ -4,7 +4,7 @@ import argparse
 import json
 import sys
 
-from ..config import STUDENTS, RunConfig
+from ..config import STUDENT_EPOCHS, STUDENTS, RunConfig
 from ..data import LOADERS
 from ..device import CHOICES
 from ..events import Done, Epoch, Notice, Phase, Step, Waiting
@@ -48,7 +48,9 @@ def add_run_options(p: argparse.ArgumentParser, defaults: RunConfig, *, method: 
                    help="default: the teacher recipe's (12 for grey digits, 8 for colour images)")
     p.add_argument("--student", default=defaults.student.family, choices=list(STUDENTS))
     p.add_argument("--width", type=int, default=defaults.student.width, help="student width (hidden units or channels)")
-    p.add_argument("--epochs", type=int, default=defaults.student.epochs, help="student epochs over the transfer set")
+    p.add_argument("--epochs", type=int, default=defaults.student.epochs,
+                   help="student epochs over the transfer set (default: 30 for grey digits, "
+                        f"{STUDENT_EPOCHS['colour']} for colour images)")
     p.add_argument("--labelled-fraction", type=float, default=defaults.student.labelled_fraction,
                    help="share of training images whose label the student may use")
     if method:
