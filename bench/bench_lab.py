@@ -62,14 +62,14 @@ def teacher_accuracy(args):
 
 
 def gain(args):
-    from kdcore.config import RunConfig
+    from kdcore.config import RunConfig, student_epochs
     from kdcore.events import result
     from kdcore.lab import run_lab
 
     config = RunConfig().replace(**{"data.test_idx": args.test_idx, "seeds": (0, 1, 2), "device": "cpu"})
     s = result(run_lab(config)).to_dict()
     hyper, student = config.method.params, config.student
-    print(f"gain ({s['test_set']['text']}, 3 seeds, T={hyper['temperature']}, α={hyper['alpha']}, {student.epochs} epochs, "
+    print(f"gain ({s['test_set']['text']}, 3 seeds, T={hyper['temperature']}, α={hyper['alpha']}, {student_epochs(student, 1)} epochs, "
           f"{100 * student.labelled_fraction:g}% labelled): hard {100 * s['baseline_accuracy']:.2f} ± "
           f"{100 * s['baseline_sd']:.2f}, KD {100 * s['kd_accuracy']:.2f} ± {100 * s['kd_sd']:.2f}, gain "
           f"{s['gain_points']:+.2f} points; teacher {100 * s['teacher_accuracy']:.2f}%; per seed "

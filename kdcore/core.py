@@ -61,8 +61,9 @@ class Core:
         if not method.sees_unlabelled:
             x, y, logits, labelled = x[labelled], y[labelled], logits[labelled], None
         x_eval, y_eval = (self.data.x_test[:EVAL_IMAGES], self.data.y_test[:EVAL_IMAGES]) if evaluate else (None, None)
+        epochs = student_epochs(s, self.data.in_shape[0])
         return (yield from fit(model, x, y, method=method, teacher_logits=logits, teacher=self.teacher.model,
-                               labelled=labelled, epochs=student_epochs(s, self.data.in_shape[0]), batch_size=s.batch_size, lr=s.lr, seed=seed,
+                               labelled=labelled, epochs=epochs, batch_size=s.batch_size, lr=s.lr, seed=seed,
                                steps_per_epoch=steps_per_epoch, x_eval=x_eval, y_eval=y_eval, device=self.device))
 
     def test_logits(self, model: nn.Module) -> torch.Tensor:
