@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass
 import torch
 
 from . import profile, readout
-from .config import MethodConfig, RunConfig
+from .config import MethodConfig, RunConfig, student_epochs
 from .core import agreement, open_run, train_student
 from .data import TestSet, test_set_of
 from .events import Done, Partial, Phase, recorded
@@ -93,6 +93,8 @@ def run_lab(config: RunConfig, data=None):
     runs = [(seed, phase) for seed in config.seeds for phase in ("baseline", "kd")]
     start = time.perf_counter()
     core, stages = yield from open_run(config, data, len(runs), teacher_weight=0.5)
+    # the result records the epochs the students trained (the images' default when the config leaves them open)
+    config = config.replace(**{"student.epochs": student_epochs(config.student, core.data.in_shape[0])})
     teacher = core.teacher
     yield stages.phase(1, "soft_labels", info={"soft_labels": teacher.train_logits.shape[0]})
     per_seed, curves, profiles = [], [], None

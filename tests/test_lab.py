@@ -6,7 +6,7 @@ import sys
 import pytest
 
 from kdcore.cli import main
-from kdcore.config import RunConfig
+from kdcore.config import RunConfig, StudentConfig, student_epochs
 from kdcore.core import labelled_mask
 from kdcore.events import Done, Epoch, Partial, Step
 from kdcore.lab import run_lab
@@ -40,6 +40,14 @@ def test_lab_runs_three_steps_and_reports_everything():
     assert summary["gain_points"] == pytest.approx(100 * (summary["kd_accuracy"] - summary["baseline_accuracy"]))
     assert result.readout()["verdict"] in ("gain", "loss", "noise")
     assert {c["phase"] for c in result.curves} == {"baseline", "kd"}
+
+
+def test_open_student_epochs_take_the_images_default_and_the_result_records_them():
+    assert (student_epochs(StudentConfig(), 1), student_epochs(StudentConfig(), 3)) == (30, 10)  # grey, colour
+    assert student_epochs(StudentConfig(epochs=4), 3) == 4
+    events, result = run(SMALL.replace(**{"student.epochs": None, "seeds": (0,)}))
+    assert result.config.student.epochs == 30  # what the students trained, for exports and reloads
+    assert len([e for e in events if isinstance(e, Epoch) and e.phase == "kd"]) == 30
 
 
 def test_lab_is_deterministic_with_fixed_seeds():

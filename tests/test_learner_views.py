@@ -13,7 +13,7 @@ from kdcore.drills import grader
 
 
 def test_csv_exports_carry_the_runs_settings():
-    config = RunConfig().replace(**{"method.temperature": 8.0, "seeds": (0, 1)})
+    config = RunConfig().replace(**{"method.temperature": 8.0, "seeds": (0, 1), "student.epochs": 30})  # as run_lab records it
     assert flat(asdict(config))["method.temperature"] == 8.0 and flat(asdict(config))["seeds"] == "0 1"
     table = pd.read_csv(StringIO(csv_text([{"seed": 0, "kd_accuracy": 0.9}, {"seed": 1, "kd_accuracy": 0.8}], asdict(config))))
     assert list(table["setting.method.temperature"]) == [8.0, 8.0] and set(table["setting.student.epochs"]) == {30}
