@@ -59,25 +59,33 @@ def peak_rss_gb(pid: int) -> float:
     return int(fields["VmHWM"].split()[0]) / 2**20
 
 
-def cpu_seconds(name: str) -> float:
-    """User + system CPU seconds used so far by every process whose command line contains `name`."""
-    total, tick = 0.0, os.sysconf("SC_CLK_TCK")
+def pids(name: str):
+    """Every process whose command line contains `name`."""
     for pid in filter(str.isdigit, os.listdir("/proc")):
         try:
             if name in Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace"):
-                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-                total += (int(fields[11]) + int(fields[12])) / tick
+                yield int(pid)
         except OSError:
             continue
+
+
+def cpu_seconds(name: str) -> float:
+    """User + system CPU seconds used so far by every process whose command line contains `name`."""
+    total, tick = 0.0, os.sysconf("SC_CLK_TCK")
+    for pid in pids(name):
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / tick
     return total
 
 
 def renice(name: str, niceness: int) -> None:
     """Lower the priority of every process whose command line contains `name` (its children inherit it)."""
-    for pid in filter(str.isdigit, os.listdir("/proc")):
+    for pid in pids(name):
         try:
-            if name in Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace"):
-                os.setpriority(os.PRIO_PROCESS, int(pid), niceness)
+            os.setpriority(os.PRIO_PROCESS, pid, niceness)
         except OSError:
             continue
 

@@ -15,7 +15,7 @@ import time
 import torch
 
 from kdcore.events import Epoch
-from kdcore.nlp import METHODS, NLPConfig, NLPExperiment, gap_closed, load
+from kdcore.nlp import METHODS, NLPConfig, NLPExperiment, load
 
 TEACHER_TARGET_BPC = 2.5
 

@@ -132,6 +132,11 @@ def model(value, function: str):
     return value
 
 
+def state(module) -> dict:
+    """A module's weights as a dict of copies (what a producer hands over for the checks to compare or load)."""
+    return {k: v.detach().clone() for k, v in module.state_dict().items()}
+
+
 def load(net, state, function: str):
     """`net` with the weights `function` handed over (a state dict); fails naming `function` if they do
     not fit that network (another architecture, missing or extra tensors)."""

@@ -129,15 +129,15 @@ def _run(tests: str, code: str, limits: sandbox.Limits) -> Grade:
         try:
             run = sandbox.run({"solution.py": code, "hidden_tests.py": tests, "harness.py": harness}, "harness.py",
                               limits, report=True)
+            stopped = run.timed_out or run.returncode in (-9, -24)  # SIGKILL after the wall clock, SIGXCPU (CPU)
             produced = _parse_produced(run.report)
-            finished = produced is not None and not run.timed_out and run.returncode not in (-9, -24)
-            if finished:
+            if produced is not None and not stopped:
                 _write_all(feed, run.report.encode("utf-8"))
         finally:
             os.close(feed)  # without a report the checks' run reads nothing and ends
         judged = checking.result()
     outcomes = []
-    if run.timed_out or run.returncode in (-9, -24):  # SIGKILL after the wall clock, SIGXCPU after the CPU limit
+    if stopped:
         status = "timeout"
         outcomes.append(TestOutcome("time limit", False, "time_limit", {"s": run.seconds, "cpu_s": limits.cpu_s,
                                     "wall_s": limits.wall_s}, None, run.seconds))

@@ -90,7 +90,7 @@ def accuracy(logits, y):
 
 def weights(result):
     """What a training function hands over: the model (its type, in the checks) and its weights."""
-    return {"model": result, "state": dict(result.state_dict()) if isinstance(result, nn.Module) else None}
+    return {"model": result, "state": harness.state(result) if isinstance(result, nn.Module) else None}
 
 
 def trained(produced, name, function, hidden):

@@ -102,10 +102,6 @@ def built(solution, source):
     return model
 
 
-def state(module) -> dict:
-    return {k: v.clone() for k, v in module.state_dict().items()}
-
-
 def prepare():
     """Run by the checks' process while the learner's code runs: the source network and the baselines."""
     source_model_state()
@@ -120,7 +116,7 @@ def produce_built(solution):
     x = domains()[2]
     with torch.no_grad():
         return {"trainable_features": [name for name, p in model.features.named_parameters() if p.requires_grad],
-                "head": state(model.head), "head_trainable": [p.requires_grad for p in model.head.parameters()],
+                "head": harness.state(model.head), "head_trainable": [p.requires_grad for p in model.head.parameters()],
                 "zeros": model(torch.zeros(3, 64)), "features": model.features(x), "logits": model(x),
                 "head_of_features": model.head(model.features(x))}
 
@@ -129,10 +125,10 @@ def produce_fine_tuned(solution):
     _, _, X, y, _, _ = domains()
     torch.manual_seed(1)
     model = built(solution, source_model())
-    features, head = state(model.features), state(model.head)
+    features, head = harness.state(model.features), harness.state(model.head)
     model = harness.model(solution.fine_tune(model, X, y, epochs=50), "fine_tune")
-    return {"features_before": features, "features_after": state(model.features),
-            "head_before": head, "head_after": state(model.head)}
+    return {"features_before": features, "features_after": harness.state(model.features),
+            "head_before": head, "head_after": harness.state(model.head)}
 
 
 def produce_source_after_fine_tuning(solution):
@@ -140,7 +136,7 @@ def produce_source_after_fine_tuning(solution):
     source = source_model()
     torch.manual_seed(1)
     solution.fine_tune(built(solution, source), X, y, epochs=50)
-    return state(source)
+    return harness.state(source)
 
 
 def produce_transfer(solution):

@@ -131,8 +131,8 @@ def produce_distilled(solution):
                                "distill_language_model")
     temperatures = sorted({float(dict(zip(("student_logits", "teacher_logits", "T", "mask"), a), **k).get("T", 2.0))
                            for a, k in spy.calls})
-    return {"student": {k: v.clone() for k, v in result.state_dict().items()}, "teacher_calls": len(calls),
-            "temperatures": temperatures, "teacher_after": {k: v.clone() for k, v in given.state_dict().items()},
+    return {"student": harness.state(result), "teacher_calls": len(calls),
+            "temperatures": temperatures, "teacher_after": harness.state(given),
             "teacher_grads": {name: p.grad for name, p in given.named_parameters() if p.grad is not None}}
 
 
