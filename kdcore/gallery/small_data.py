@@ -18,7 +18,7 @@ CARD = Card(
                  "model trained on all the data it recovers most of the full-data accuracy.",
            "zh": "只用 3 % 的数据训练时，模型会对硬标签过拟合；若改用在全部数据上训练的模型给出的软目标，它能恢复大部分全量数据的准确率。"},
     figure=Figure(12.5, "speech frame accuracy on 3 % of the training set: hard targets 44.5 %, soft targets 57.0 % "
-                        "(all data: 58.9 %)", "§6, Table 5; numbers not checked against the paper here"),
+                        "(all data: 58.9 %)", "§6, Table 5, test frame accuracy (train: hard 67.3 %, soft 65.4 %, all data 63.4 %)"),
     setup={"en": "mnist5k: both students see the same 120 training digits (3 %, stratified, seeded); the Lab's CNN "
                  "teacher trained on all 4,000; MLP 784-256-10, 300 steps each; KD with T = 4, α = 0.9.",
            "zh": "mnist5k：两个学生看到同样的 120 张训练数字（3 %，分层抽样，固定种子）；实验室的 CNN 教师在全部 4,000 张上训练；"

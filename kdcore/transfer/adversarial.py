@@ -31,6 +31,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from ..augment import random_shift
+from ..device import autocast, bf16_supported
 from ..events import Epoch, Step
 from ..rng import seeded, use_generator
 from ..schema import Choice
@@ -112,7 +113,7 @@ def _optimiser(groups: list[dict], schedule: str, steps: int):
 def train_two_speed(model: nn.Module, x: torch.Tensor, y: torch.Tensor, *, steps: int, lr: float, batch_size: int,
                     body_lr_scale: float = 1.0, unlabelled: torch.Tensor | None = None, shift: int = 0,
                     schedule: str = "one-cycle", seed: int = 0, evals: int = 10, x_eval=None, y_eval=None,
-                    validation=None, checkpoints: list | None = None, device="cpu"):
+                    validation=None, checkpoints: list | None = None, device="cpu", amp: bool = False):
     """Supervised steps on (x, y) with the body at lr × body_lr_scale (fine-tuning); with `unlabelled`
     target images (M, C, H, W) also the domain-adversarial term, on batches of as many target images.
     Yields a Step per step (loss terms "hard" and, when adversarial, "domain") and, `evals` times, an
@@ -120,10 +121,13 @@ def train_two_speed(model: nn.Module, x: torch.Tensor, y: torch.Tensor, *, steps
     `validation` = (x, y) split ("source_val_accuracy"), and when adversarial the domain classifier's
     accuracy over the steps since the last Epoch ("domain_accuracy") and λ ("lambd").
     With `validation` the model returned is the checkpoint `pick` chooses; each is appended to
-    `checkpoints` (when given). Returns the model in eval mode."""
+    `checkpoints` (when given). With `amp`, where the device runs bf16 natively, the weights are kept
+    channels-last and the forward passes run under bf16 autocast (about 2× faster on such a CPU);
+    the losses stay in fp32. Returns the model in eval mode."""
     device = torch.device(device)
     generator = torch.Generator().manual_seed(seed)
-    model.to(device).train()
+    bf16 = amp and bf16_supported(device)
+    model.to(device, memory_format=torch.channels_last if bf16 else torch.preserve_format).train()
     use_generator(model, seed, device)
     body, head = split_parameters(model)
     groups = [{"params": body, "lr": lr * body_lr_scale}, {"params": head, "lr": lr}]
@@ -144,17 +148,20 @@ def train_two_speed(model: nn.Module, x: torch.Tensor, y: torch.Tensor, *, steps
         xb = random_shift(x[idx.to(device)], shift, generator)
         if adversarial:
             xt = random_shift(unlabelled[next(target_batches).to(device)], shift, generator)
-            features, logits = model(torch.cat([xb, xt]), features=True)  # (B + B_t, D), (B + B_t, C)
-            class_loss = F.cross_entropy(logits[:len(xb)], y[idx.to(device)])
             lambd = dann_lambda(step / steps)
-            domain_logits = domain(reverse_gradient(features[0].flatten(1), lambd))  # (B + B_t,)
+            with autocast(device, bf16):
+                features, logits = model(torch.cat([xb, xt]), features=True)  # (B + B_t, D), (B + B_t, C)
+                domain_logits = domain(reverse_gradient(features[0].flatten(1), lambd)).float()  # (B + B_t,)
+            class_loss = F.cross_entropy(logits[:len(xb)].float(), y[idx.to(device)])
             is_target = torch.cat([torch.zeros(len(xb)), torch.ones(len(xt))]).to(device)
             domain_loss = F.binary_cross_entropy_with_logits(domain_logits, is_target)
             loss = class_loss + domain_loss
             domain_hits += ((domain_logits > 0).float() == is_target).float().sum().item()
             domain_seen += len(is_target)
         else:
-            loss = class_loss = F.cross_entropy(model(xb), y[idx.to(device)])
+            with autocast(device, bf16):
+                logits = model(xb)
+            loss = class_loss = F.cross_entropy(logits.float(), y[idx.to(device)])
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
         optimizer.step()

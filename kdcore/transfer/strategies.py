@@ -42,9 +42,9 @@ STRATEGIES = ("source-only", "target-only", "feature", "model", "adversarial")
 VALIDATION_FRACTION = 0.1  # of the source training images, held out to choose the stopping point
 RECIPES = {
     "grey": {"size": 16, "family": "teacher-cnn", "width": 16, "source_steps": 600, "lr": 3e-3,
-             "schedule": "one-cycle"},
+             "schedule": "one-cycle", "amp": False},
     "colour": {"size": 32, "family": network.FAMILY, "width": 16, "source_steps": 1500, "lr": 0.01,
-               "schedule": "anneal"},
+               "schedule": "anneal", "amp": True},
 }
 
 
@@ -67,6 +67,7 @@ class TransferConfig:
     schedule: str | None = field(default=None, metadata=bounded(SCHEDULE, optional=True))  # "anneal": SGD, μ₀/(1+10p)^0.75; "one-cycle": Adam
     body_lr_scale: float = field(default=0.1, metadata=bounded(Range(0, 1)))  # model transfer: the pretrained body learns 10× slower than the head
     shift: int = field(default=1, metadata=whole(0, 16))  # random ±1 px translation of training images
+    amp: bool | None = None  # channels-last weights and bf16 autocast where the device runs bf16 natively
     evals: int = field(default=10, metadata=whole(1, 1000))  # checkpoints per run: curves, and the stopping point of label-free runs
     data_dir: str | None = None  # where torchvision domains and the real MNIST-M live (default: the KD Lab data dir)
     device: str = field(default="cpu", metadata=bounded(Choice(DEVICES)))
@@ -104,12 +105,13 @@ def _label_free(config, source, target, seed, device, adversarial: bool):
     yield from train_two_speed(model, x, y, steps=config.source_steps, lr=config.lr, batch_size=config.batch_size,
                                unlabelled=unlabelled, shift=config.shift, schedule=config.schedule, seed=seed,
                                evals=config.evals, x_eval=target.x_test, y_eval=target.y_test, validation=validation,
-                               checkpoints=checkpoints, device=device)
+                               checkpoints=checkpoints, device=device, amp=config.amp)
     return model.cpu().eval(), pick(checkpoints).target_accuracy, pick(checkpoints, oracle=True).target_accuracy
 
 
 def _source_key(config: TransferConfig, source: Dataset, target: Dataset, seed: int) -> str:
-    keep = ("size", "align", "family", "width", "source_steps", "batch_size", "lr", "schedule", "shift", "evals")
+    keep = ("size", "align", "family", "width", "source_steps", "batch_size", "lr", "schedule", "amp", "shift",
+            "evals")
     return cache.config_key("transfer-source", {**{k: getattr(config, k) for k in keep}, "seed": seed,
                                                 "data": source.fingerprint, "target": target.fingerprint})
 
@@ -146,7 +148,8 @@ def _fit_k_shot(model, config, target, k, seed, device, body_lr_scale=1.0):
     x, y = _labelled(target, k, seed)
     yield from train_two_speed(model, x, y, steps=config.target_steps, lr=config.lr, batch_size=config.batch_size,
                                body_lr_scale=body_lr_scale, shift=config.shift, schedule=config.schedule, seed=seed,
-                               evals=config.evals, x_eval=target.x_test, y_eval=target.y_test, device=device)
+                               evals=config.evals, x_eval=target.x_test, y_eval=target.y_test, device=device,
+                               amp=config.amp)
     return _finish(model, target)
 
 
