@@ -282,3 +282,28 @@ def test_the_new_cards_run_for_real_on_tiny_settings(name):
         assert values["agreement"] <= values["ceiling"] + 1e-6  # disagreeing at least where exactly one is right
     else:
         assert values["single"] > 0.5 and values["distilled"] > 0.5 and values["ensemble"] > 0.5
+
+
+def test_the_dann_card_runs_for_real_on_tiny_settings():
+    from kdcore.gallery import dann
+    tiny = dataclasses.replace(dann.LIKE, name="tiny-dann", measure=dann.dann_measure("mnist-m-like", source_steps=30, evals=2))
+    events = list(gallery.run_card(tiny, (0,), device="cpu"))
+    run = result(events)
+    values = run.runs[0].measurement.values
+    assert set(values) == {"source_only", "dann"} and all(0.0 <= v <= 1.0 for v in values.values())
+    assert run.runs[0].measurement.n == 1000  # the stand-in's held-out test digits
+    phases = {e.phase for e in events if isinstance(e, Epoch)}
+    assert phases == {"source_only", "dann"}  # live curves of both runs, tagged by arm
+    progress = [e.progress for e in events]
+    assert progress == sorted(progress) and progress[-1] == 1.0
+
+
+def test_the_real_mnist_m_card_without_its_file_says_where_to_put_it_and_offers_the_embedded_pair(tmp_path, monkeypatch):
+    from kdcore.errors import DataUnavailable
+    from kdcore.transfer import mnist_m
+    monkeypatch.setattr(mnist_m, "BESIDE_REPO", tmp_path / "absent.npz")
+    monkeypatch.setenv("KDLAB_DATA_DIR", str(tmp_path))
+    with pytest.raises(DataUnavailable, match="mnist-m-like") as refused:
+        list(gallery.run_card(gallery.CARDS["dann-mnist-m"], (0,), device="cpu"))
+    assert str(tmp_path / mnist_m.MNIST_M_FILES[0]) in str(refused.value)  # where to put the file
+    assert "dann-mnist-m-like" in gallery.CARDS and "dann-mnist-m" not in gallery.PENDING

@@ -8,6 +8,7 @@ from ..errors import ConfigError
 from . import (
     assistant,
     born_again,
+    dann,
     early_stopped,
     ensemble,
     fidelity,
@@ -22,12 +23,10 @@ from .run import CardResult, cached, from_state, run_card
 
 CARDS: dict[str, Card] = {m.CARD.name: m.CARD for m in (hinton, omitted, small_data, born_again, smoothing,
                                                          early_stopped, assistant, mutual, ensemble, fidelity)}
+CARDS |= {card.name: card for card in (dann.CARD, dann.LIKE)}
 
 # Cards that wait for data other than the embedded digits: name → (paper, the paper's figure, what it needs)
 PENDING = {
-    "dann-mnist-m": ("Ganin & Lempitsky (2015), \"Unsupervised Domain Adaptation by Backpropagation\", ICML",
-                     "MNIST → MNIST-M: source only 52.25 %, with the gradient reversal layer 76.66 %",
-                     "../shared/data/mnist-m/mnist-m.npz (the real MNIST-M); see the Knowledge transfer page"),
     "dkd-vs-kd": ("Zhao, Cui, Song, Qiu & Liang (2022), \"Decoupled Knowledge Distillation\", CVPR",
                   "DKD above KD for every CIFAR-100 teacher–student pair of its tables",
                   "CIFAR-10 (cifar-10-python.tar.gz in the data folder, or the image-folder zip)"),
