@@ -286,7 +286,7 @@ def test_the_new_cards_run_for_real_on_tiny_settings(name):
 
 def test_the_dann_card_runs_for_real_on_tiny_settings():
     from kdcore.gallery import dann
-    tiny = dataclasses.replace(dann.LIKE, name="tiny-dann", measure=dann.dann_measure("mnist-m-like", source_steps=30, evals=2))
+    tiny = dataclasses.replace(dann.LIKE, name="tiny-dann", **dann.dann_measure("mnist-m-like", source_steps=30, evals=2))
     events = list(gallery.run_card(tiny, (0,), device="cpu"))
     run = result(events)
     values = run.runs[0].measurement.values

@@ -2,6 +2,7 @@
 runner with its disk cache, and the `kdlab transfer` command."""
 import dataclasses
 import json
+import math
 
 import pytest
 import torch
@@ -127,6 +128,12 @@ def test_cli_prints_one_json_object(capsys):
     assert out["selection"] == "source validation" and "oracle_mean" in out["results"][0]
 
 
+def test_dann_alone_needs_no_source_model(capsys):
+    code = main(["transfer", "--source", "mnist5k", "--target", "digits", "--strategies", "adversarial", "--seeds", "0",
+                 "--source-steps", "2", "--json"])
+    assert code == 0 and [r["strategy"] for r in json.loads(capsys.readouterr().out)["results"]] == ["adversarial"]
+
+
 def test_cli_bad_input_is_one_line_and_exit_2(capsys):
     assert main(["transfer", "--target", "missing-domain.npz", "--seeds", "0"]) == 2
     assert main(["transfer", "--k", "500", "--seeds", "0", "--source-steps", "2"]) == 2
@@ -152,3 +159,22 @@ def test_label_free_choice_never_reads_target_labels(pairs):
                        torch.cat([p.flatten() for p in model.parameters()])))
     assert picked[0][0] == picked[1][0] and picked[0][1] == picked[1][1]
     assert torch.equal(picked[0][2], picked[1][2])
+
+
+def test_the_entropy_stabiliser_is_the_mean_entropy_of_the_target_predictions():
+    """A head of zeros predicts every class alike: the first step's entropy term is exactly ln 10; with
+    weight 0 the term is neither reported nor added (the paper's loss)."""
+    x, y = torch.randn(32, 1, 16, 16), torch.arange(32) % 10
+    target = torch.randn(32, 1, 16, 16)
+    for weight in (0.0, 0.5):
+        torch.manual_seed(0)
+        model = strategies.network.build("teacher-cnn", (1, 16, 16), 10, 4)
+        for parameter in model.head.parameters():
+            torch.nn.init.zeros_(parameter)
+        events = collect(strategies.train_two_speed(model, x, y, steps=1, lr=0.01, batch_size=16, unlabelled=target,
+                                                    entropy=weight))[0]
+        terms = next(e for e in events if hasattr(e, "loss_terms")).loss_terms
+        if weight:
+            assert terms["entropy"] == pytest.approx(math.log(10), abs=1e-5)
+        else:
+            assert "entropy" not in terms and set(terms) == {"hard", "domain"}

@@ -45,7 +45,7 @@ def run(args) -> int:
     config = TransferConfig(source=args.source, target=args.target, size=args.size, align=not args.no_align,
                             width=args.width, source_steps=args.source_steps, target_steps=args.target_steps,
                             lr=args.lr, schedule=args.schedule, body_lr_scale=args.body_lr_scale,
-                            data_dir=args.data_dir, device=args.device)
+                            entropy=args.entropy, data_dir=args.data_dir, device=args.device)
     result = follow(compare(config, args.strategies, args.k, args.seeds), args.json, describe)
     emit(result.to_dict(), args.json, _text(result))
     return 0
@@ -76,6 +76,8 @@ def register(subparsers) -> None:
                         help=f"anneal: SGD, μ₀/(1+10p)^0.75; one-cycle: Adam ({recipe('schedule')})")
     parser.add_argument("--body-lr-scale", type=float, default=DEFAULTS.body_lr_scale,
                         help="model transfer: body LR = lr × this")
+    parser.add_argument("--entropy", type=float, default=DEFAULTS.entropy,
+                        help="DANN: weight of the entropy of its target predictions (0: the paper's loss)")
     parser.add_argument("--data-dir", default=None, help="where torchvision domains (mnist, usps, svhn) live")
     add_device(parser)
     add_json(parser)

@@ -45,6 +45,7 @@ class Card:
     share_of: str | None = None  # an arm: the effect is also reported as a share of (this arm − worse), e.g. of an ensemble's gain
     link: tuple[str, dict] = ("lab", {})  # the page where a learner varies it, and its URL settings
     version: int = 1  # bump when the runner changes: cached results of older versions are ignored
+    load: Callable | None = None  # (config) -> the data every seed's runner gets, loaded once a run (default: config.load_data())
 
 
 def compare_methods(arms: dict[str, MethodConfig], transfer_set: Callable | None = None):

@@ -17,23 +17,28 @@ from .verdict import Effect
 EVALS = 5  # checkpoints per run: the stopping point is picked among them on the source validation split
 
 
-def dann_measure(target_name: str, **settings):
-    """A card runner: source-only and DANN on mnist5k → `target_name`, every choice made without
-    target labels (the recipe's settings, the source-validation stopping point); `settings`
-    override TransferConfig fields (tests run it tiny)."""
+def _transfer(target_name: str, settings: dict) -> TransferConfig:
+    return TransferConfig(source="mnist5k", target=target_name, **{"evals": EVALS, **settings}).with_recipe(colour=True)
 
-    def measure(config: RunConfig, seed: int, data):
-        transfer = TransferConfig(source="mnist5k", target=target_name,
-                                  **{"evals": EVALS, **settings}).with_recipe(colour=True)
-        source, target = domains.load_pair(transfer.source, transfer.target, size=transfer.size, align=transfer.align)
-        device, stages = devices.resolve(config.device), Stages([1.0, 1.0])
+
+def dann_measure(target_name: str, **settings):
+    """(measure, load) of a card: source-only and DANN on mnist5k → `target_name`, every choice made
+    without target labels (the recipe's settings, the source-validation stopping point); `settings`
+    override TransferConfig fields (tests run it tiny). `load` reads the pair once for all seeds."""
+    transfer = _transfer(target_name, settings)
+
+    def load(config: RunConfig):
+        return domains.load_pair(transfer.source, transfer.target, size=transfer.size, align=transfer.align)
+
+    def measure(config: RunConfig, seed: int, pair):
+        (source, target), device, stages = pair, devices.resolve(config.device), Stages([1.0, 1.0])
         _, _, (source_only, _) = yield from stages.run(
             0, strategies.pretrain_source(transfer, source, target, seed, device), phase="source_only", seed=seed)
         _, dann, _ = yield from stages.run(
             1, strategies.adversarial(transfer, source, target, seed=seed, device=device), phase="dann", seed=seed)
         return Measurement({"source_only": source_only, "dann": dann}, len(target.y_test))
 
-    return measure
+    return {"measure": measure, "load": load}
 
 
 SETUP = ("mnist5k's training digits as the labelled source (3,600 to learn from, 400 held out to pick the stopping point), "
@@ -71,7 +76,7 @@ CARD = Card(
     config=RunConfig(),  # its data (mnist5k) is the source; the target is loaded by the runner
     arms=("source_only", "dann"),
     rule=Effect(better="dann", worse="source_only"),
-    measure=dann_measure(domains.MNIST_M),
+    **dann_measure(domains.MNIST_M),
     link=("transfer", {"source": "mnist5k", "target": domains.MNIST_M, "strategies": "source-only,adversarial"}),
 )
 
@@ -84,6 +89,6 @@ LIKE = dataclasses.replace(
     differs={lang: text + extra for (lang, text), extra in zip(DIFFERS.items(), (
         " The target here is a stand-in built from two photos, so its backgrounds vary far less than MNIST-M's.",
         "这里的目标是由两张照片合成的替代品，背景的变化远小于 MNIST-M。"))},
-    measure=dann_measure("mnist-m-like"),
+    **dann_measure("mnist-m-like"),
     link=("transfer", {"source": "mnist5k", "target": "mnist-m-like", "strategies": "source-only,adversarial"}),
 )

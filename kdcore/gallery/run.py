@@ -106,7 +106,7 @@ def run_card(card: Card, seeds=(0, 1, 2), device: str = "auto", data=None):
     todo = [seed for seed in seeds if found[seed] is None]
     stages = Stages([1.0] * len(todo))
     if todo and data is None:
-        data = config.load_data()
+        data = card.load(config) if card.load else config.load_data()
     runs = []
     for seed in seeds:
         if found[seed] is None:

@@ -111,19 +111,21 @@ def _optimiser(groups: list[dict], schedule: str, steps: int):
 
 
 def train_two_speed(model: nn.Module, x: torch.Tensor, y: torch.Tensor, *, steps: int, lr: float, batch_size: int,
-                    body_lr_scale: float = 1.0, unlabelled: torch.Tensor | None = None, shift: int = 0,
+                    body_lr_scale: float = 1.0, unlabelled: torch.Tensor | None = None, entropy: float = 0.0, shift: int = 0,
                     schedule: str = "one-cycle", seed: int = 0, evals: int = 10, x_eval=None, y_eval=None,
                     validation=None, checkpoints: list | None = None, device="cpu", amp: bool = False):
     """Supervised steps on (x, y) with the body at lr × body_lr_scale (fine-tuning); with `unlabelled`
-    target images (M, C, H, W) also the domain-adversarial term, on batches of as many target images.
+    target images (M, C, H, W) also the domain-adversarial term, on batches of as many target images,
+    and `entropy` × the mean entropy of the label head's predictions on them (a known stabiliser:
+    it pushes target images away from the class boundaries; 0 keeps the paper's loss).
     Yields a Step per step (loss terms "hard" and, when adversarial, "domain") and, `evals` times, an
     Epoch whose metrics hold the accuracy on x_eval ("accuracy", for curves), on the source
     `validation` = (x, y) split ("source_val_accuracy"), and when adversarial the domain classifier's
     accuracy over the steps since the last Epoch ("domain_accuracy") and λ ("lambd").
     With `validation` the model returned is the checkpoint `pick` chooses; each is appended to
     `checkpoints` (when given). With `amp`, where the device runs bf16 natively, the weights are kept
-    channels-last and the forward passes run under bf16 autocast (about 2× faster on such a CPU);
-    the losses stay in fp32. Returns the model in eval mode."""
+    channels-last and the forward passes, training and checkpoint evaluation, run under bf16
+    autocast (about 2× faster on such a CPU); the losses stay in fp32. Returns the model in eval mode."""
     device = torch.device(device)
     generator = torch.Generator().manual_seed(seed)
     bf16 = amp and bf16_supported(device)
@@ -156,6 +158,10 @@ def train_two_speed(model: nn.Module, x: torch.Tensor, y: torch.Tensor, *, steps
             is_target = torch.cat([torch.zeros(len(xb)), torch.ones(len(xt))]).to(device)
             domain_loss = F.binary_cross_entropy_with_logits(domain_logits, is_target)
             loss = class_loss + domain_loss
+            if entropy:
+                target_log_p = F.log_softmax(logits[len(xb):].float(), dim=1)
+                entropy_term = -(target_log_p.exp() * target_log_p).sum(1).mean()
+                loss = loss + entropy * entropy_term
             domain_hits += ((domain_logits > 0).float() == is_target).float().sum().item()
             domain_seen += len(is_target)
         else:
@@ -167,12 +173,15 @@ def train_two_speed(model: nn.Module, x: torch.Tensor, y: torch.Tensor, *, steps
         optimizer.step()
         scheduler.step()
         terms = {"hard": class_loss.item()} | ({"domain": domain_loss.item()} if adversarial else {})
+        if adversarial and entropy:
+            terms["entropy"] = entropy_term.item()
         epoch, elapsed = (step - 1) // eval_every + 1, time.perf_counter() - start
         yield Step(progress=step / steps, step=step, steps=steps, epoch=epoch, loss_terms=terms, elapsed=elapsed)
         if x_eval is not None and (step % eval_every == 0 or step == steps):
-            metrics = {"accuracy": accuracy(model, x_eval, y_eval)}
-            if validation is not None:
-                metrics["source_val_accuracy"] = accuracy(model, *validation)
+            with autocast(device, bf16):  # evaluated as it was trained: bf16 where the device has it
+                metrics = {"accuracy": accuracy(model, x_eval, y_eval)}
+                if validation is not None:
+                    metrics["source_val_accuracy"] = accuracy(model, *validation)
                 checkpoints.append(Checkpoint(step, metrics["source_val_accuracy"], metrics["accuracy"]))
                 if pick(checkpoints).step == step:
                     best = copy.deepcopy(model.state_dict())

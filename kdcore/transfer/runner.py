@@ -134,6 +134,7 @@ def compare(config: TransferConfig, names, ks, seeds, pair=None):
         if name not in LABEL_FREE:
             budget.sample(target.y_train, k, 0)
     scores, seconds, oracles, models, curve, source_accuracy = {}, {}, {}, {}, [], float("nan")
+    source_model = source_scores = None  # DANN alone trains no source model
 
     def result():
         return TransferResult(config, _rows(runs, scores, seconds, oracles), source_accuracy,

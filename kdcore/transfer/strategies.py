@@ -65,6 +65,7 @@ class TransferConfig:
     batch_size: int = field(default=64, metadata=whole(1, 8192))  # per domain: DANN sees 64 source and 64 target images a step
     lr: float | None = field(default=None, metadata=bounded(Range(0, 1, low_open=True), optional=True))  # μ₀ (anneal) or peak LR (one-cycle)
     schedule: str | None = field(default=None, metadata=bounded(SCHEDULE, optional=True))  # "anneal": SGD, μ₀/(1+10p)^0.75; "one-cycle": Adam
+    entropy: float = field(default=0.0, metadata=bounded(Range(0, 10)))  # DANN: weight of its target predictions' mean entropy (0: the paper's loss)
     body_lr_scale: float = field(default=0.1, metadata=bounded(Range(0, 1)))  # model transfer: the pretrained body learns 10× slower than the head
     shift: int = field(default=1, metadata=whole(0, 16))  # random ±1 px translation of training images
     amp: bool | None = None  # channels-last weights and bf16 autocast where the device runs bf16 natively
@@ -103,7 +104,7 @@ def _label_free(config, source, target, seed, device, adversarial: bool):
         checkpoints, model = [], build(config, source)
     unlabelled = target.x_train if adversarial else None
     yield from train_two_speed(model, x, y, steps=config.source_steps, lr=config.lr, batch_size=config.batch_size,
-                               unlabelled=unlabelled, shift=config.shift, schedule=config.schedule, seed=seed,
+                               unlabelled=unlabelled, entropy=config.entropy, shift=config.shift, schedule=config.schedule, seed=seed,
                                evals=config.evals, x_eval=target.x_test, y_eval=target.y_test, validation=validation,
                                checkpoints=checkpoints, device=device, amp=config.amp)
     return model.cpu().eval(), pick(checkpoints).target_accuracy, pick(checkpoints, oracle=True).target_accuracy
