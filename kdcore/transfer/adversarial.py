@@ -182,9 +182,9 @@ def train_two_speed(model: nn.Module, x: torch.Tensor, y: torch.Tensor, *, steps
                 metrics = {"accuracy": accuracy(model, x_eval, y_eval)}
                 if validation is not None:
                     metrics["source_val_accuracy"] = accuracy(model, *validation)
-                checkpoints.append(Checkpoint(step, metrics["source_val_accuracy"], metrics["accuracy"]))
-                if pick(checkpoints).step == step:
-                    best = copy.deepcopy(model.state_dict())
+                    checkpoints.append(Checkpoint(step, metrics["source_val_accuracy"], metrics["accuracy"]))
+                    if pick(checkpoints).step == step:
+                        best = copy.deepcopy(model.state_dict())
             if adversarial:
                 metrics |= {"domain_accuracy": domain_hits / max(1, domain_seen), "lambd": lambd}
                 domain_hits, domain_seen = 0.0, 0
